@@ -1,0 +1,52 @@
+/** Kafka adapter: the only place the pipeline builds kafkajs clients. */
+import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import type { Config, TopicSpec } from '../config';
+
+export interface KafkaClientOptions {
+  clientId?: string;
+  /** Quiet by default: kafkajs logs every retry at ERROR, which drowns the pipeline's own lines. */
+  logLevel?: logLevel;
+  connectionTimeoutMs?: number;
+  retries?: number;
+}
+
+export function createKafka(config: Config['kafka'], options: KafkaClientOptions = {}): Kafka {
+  return new Kafka({
+    clientId: options.clientId ?? config.clientId,
+    brokers: config.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: 30_000,
+    retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
+    logLevel: options.logLevel ?? logLevel.WARN,
+  });
+}
+
+/** Creates missing topics and grows partition counts to the description; never shrinks or deletes. */
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = topics
+      .filter((t) => !existing.has(t.name))
+      .map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      }));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    const present = topics.filter((t) => existing.has(t.name));
+    if (present.length > 0) {
+      const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+      const grow = present.flatMap((t) => {
+        const current = metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0;
+        return current < t.partitions ? [{ topic: t.name, count: t.partitions }] : [];
+      });
+      if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+    }
+    return missing.map((t) => t.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The one module that reads the environment. Every setting has a documented default for the
+ * native stack (infra/topology.json); containers and AWS differ only by these variables.
+ */
+import { topology } from './topology';
+
+export { topology } from './topology';
+export type { Topology, TopicSpec } from './topology';
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function readInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function readString(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+export interface StackPorts {
+  zookeeper: number;
+  kafka: number;
+  schemaRegistry: number;
+  postgres: number;
+  cassandra: number;
+}
+
+export interface Config {
+  host: string;
+  ports: StackPorts;
+  kafka: { brokers: string[]; clientId: string };
+  schemaRegistry: { url: string };
+  postgres: { host: string; port: number; database: string; user: string; password: string };
+  cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string };
+  stack: { home: string; javaHome: string | undefined; cassandraHeap: string; kafkaHeap: string };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const host = readString(env, 'TRIBUTARY_HOST', '127.0.0.1');
+  const ports: StackPorts = {
+    zookeeper: readInt(env, 'ZOOKEEPER_PORT', topology.ports.zookeeper),
+    kafka: readInt(env, 'KAFKA_PORT', topology.ports.kafka),
+    schemaRegistry: readInt(env, 'SCHEMA_REGISTRY_PORT', topology.ports.schemaRegistry),
+    postgres: readInt(env, 'POSTGRES_PORT', topology.ports.postgres),
+    cassandra: readInt(env, 'CASSANDRA_PORT', topology.ports.cassandra),
+  };
+  return {
+    host,
+    ports,
+    kafka: {
+      brokers: readString(env, 'KAFKA_BROKERS', `${host}:${ports.kafka}`).split(',').map((b) => b.trim()),
+      clientId: readString(env, 'KAFKA_CLIENT_ID', 'tributary'),
+    },
+    schemaRegistry: { url: readString(env, 'SCHEMA_REGISTRY_URL', `http://${host}:${ports.schemaRegistry}/apis/ccompat/v7`) },
+    postgres: {
+      host: readString(env, 'POSTGRES_HOST', host),
+      port: ports.postgres,
+      database: readString(env, 'POSTGRES_DB', topology.postgres.database),
+      user: readString(env, 'POSTGRES_USER', topology.postgres.user),
+      // Dev default only; containers and AWS set POSTGRES_PASSWORD.
+      password: readString(env, 'POSTGRES_PASSWORD', 'tributary'),
+    },
+    cassandra: {
+      contactPoints: readString(env, 'CASSANDRA_CONTACT_POINTS', `${host}:${ports.cassandra}`).split(',').map((c) => c.trim()),
+      localDataCenter: readString(env, 'CASSANDRA_DC', 'datacenter1'),
+      keyspace: readString(env, 'CASSANDRA_KEYSPACE', topology.cassandra.keyspace),
+    },
+    stack: {
+      home: readString(env, 'TRIBUTARY_STACK_HOME', '.stack'),
+      javaHome: env.JAVA_HOME || undefined,
+      cassandraHeap: readString(env, 'CASSANDRA_HEAP', '1G'),
+      kafkaHeap: readString(env, 'KAFKA_HEAP', '512M'),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * npm run stack:up | stack:down | stack:status [-- --json]
+ * Options: --only a,b  (up: just these services and what they depend on)
+ */
+import { createContext } from './context';
+import { StackError } from './service';
+import { serviceNamed, services } from './services';
+import { down, status, up } from './stack';
+
+function progress(message: string): void {
+  process.stderr.write(`[stack] ${message}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'status', ...rest] = argv;
+  const json = rest.includes('--json');
+  const onlyIndex = rest.indexOf('--only');
+  const only = onlyIndex >= 0 ? (rest[onlyIndex + 1] ?? '').split(',').filter(Boolean).map(serviceNamed) : services;
+  const ctx = createContext(progress);
+  switch (command) {
+    case 'up': {
+      const began = Date.now();
+      const report = await up(ctx, only);
+      const seconds = ((Date.now() - began) / 1000).toFixed(1);
+      if (report.started.length === 0) progress(`already up: nothing to do (${seconds}s)`);
+      else progress(`up in ${seconds}s — started ${report.started.join(', ')}${report.alreadyRunning.length ? `; already running ${report.alreadyRunning.join(', ')}` : ''}`);
+      progress(`logs: ${ctx.home}/logs/<service>.log`);
+      return 0;
+    }
+    case 'down': {
+      const stopped = await down(ctx);
+      progress(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+      return 0;
+    }
+    case 'status': {
+      const rows = await status(ctx);
+      if (json) {
+        process.stdout.write(`${JSON.stringify({ home: ctx.home, services: rows }, null, 2)}\n`);
+      } else {
+        for (const r of rows) process.stdout.write(`${r.name.padEnd(16)} ${r.state.padEnd(10)} ${String(r.pid ?? '-').padEnd(8)} ${r.endpoint}\n`);
+      }
+      return 0;
+    }
+    default:
+      process.stderr.write(`unknown command "${command}" (use up, down or status)\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`[stack] ${err instanceof StackError || err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

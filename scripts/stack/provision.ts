@@ -1,0 +1,70 @@
+/**
+ * Provisioning from infra/topology.json: Kafka topics, PostgreSQL migrations, the Cassandra
+ * keyspace and tables, the registry's compatibility mode. Idempotent. The native stack calls it at
+ * the end of `up`; the compose `provision` service runs this file directly with container hosts.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, topology, type Config } from '../../layers/config';
+import { createCassandra, ensureKeyspace } from '../../layers/adapters/cassandra';
+import { createKafka, ensureTopics } from '../../layers/adapters/kafka';
+import { createPool, migrate } from '../../layers/adapters/postgres';
+import { setGlobalCompatibility } from '../../layers/adapters/schema-registry';
+import type { StackContext } from './service';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface ProvisionResult {
+  topicsCreated: string[];
+  migrationsApplied: string[];
+}
+
+export async function provisionAll(config: Config, log: (m: string) => void = () => undefined): Promise<ProvisionResult> {
+  const kafka = createKafka(config.kafka, { clientId: 'tributary-provision' });
+  const pool = createPool(config.postgres, { max: 1 });
+  const cassandra = createCassandra(config.cassandra, { keyspace: null });
+  try {
+    const [topicsCreated, migrationsApplied] = await Promise.all([
+      ensureTopics(kafka, topology.kafka.topics),
+      migrate(pool, path.join(repoRoot, topology.postgres.migrations)),
+      ensureKeyspace(cassandra, config.cassandra.keyspace, topology.cassandra.replication, path.join(repoRoot, topology.cassandra.schema)),
+      setGlobalCompatibility(config.schemaRegistry, topology.schemaRegistry.compatibility),
+    ]);
+    if (topicsCreated.length > 0) log(`kafka: created topics ${topicsCreated.join(', ')}`);
+    if (migrationsApplied.length > 0) log(`postgres: applied ${migrationsApplied.join(', ')}`);
+    return { topicsCreated, migrationsApplied };
+  } finally {
+    await Promise.allSettled([pool.end(), cassandra.shutdown()]);
+  }
+}
+
+/** A fingerprint of everything provisioning reads, so an unchanged, already-provisioned stack skips it. */
+function fingerprint(config: Config): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(topology)).update(JSON.stringify({ k: config.kafka.brokers, c: config.cassandra, p: config.postgres.database }));
+  const migrations = path.join(repoRoot, topology.postgres.migrations);
+  for (const f of readdirSync(migrations).sort()) hash.update(f).update(readFileSync(path.join(migrations, f)));
+  hash.update(readFileSync(path.join(repoRoot, topology.cassandra.schema)));
+  return hash.digest('hex');
+}
+
+export async function provision(ctx: StackContext, options: { force: boolean }): Promise<boolean> {
+  const stamp = path.join(ctx.home, 'run', 'provisioned');
+  const print = fingerprint(ctx.config);
+  if (!options.force && existsSync(stamp) && readFileSync(stamp, 'utf8') === print) return false;
+  ctx.progress('provisioning topics, migrations, keyspace, registry compatibility');
+  await provisionAll(ctx.config, ctx.progress);
+  mkdirSync(path.dirname(stamp), { recursive: true });
+  writeFileSync(stamp, print);
+  return true;
+}
+
+if (require.main === module) {
+  provisionAll(loadConfig(), (m) => console.log(m))
+    .then(() => console.log('provisioned'))
+    .catch((err: unknown) => {
+      console.error(`provisioning failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { properties, writeIfChanged } from '../files';
+import { StackError, type Service } from '../service';
+
+export const kafka: Service = {
+  name: 'kafka',
+  dependsOn: ['zookeeper'],
+  readyTimeoutMs: 90_000,
+  stopTimeoutMs: 30_000,
+  port: (ctx) => ctx.config.ports.kafka,
+  endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.kafka}`,
+
+  async prepare(ctx) {
+    const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    const { host, ports } = ctx.config;
+    const conf = path.join(ctx.optDir('kafka'), 'server.properties');
+    writeIfChanged(conf, properties({
+      'broker.id': 0,
+      listeners: `PLAINTEXT://${host}:${ports.kafka}`,
+      'advertised.listeners': `PLAINTEXT://${host}:${ports.kafka}`,
+      'zookeeper.connect': `${host}:${ports.zookeeper}`,
+      'zookeeper.connection.timeout.ms': 18000,
+      'log.dirs': ctx.dataDir('kafka'),
+      // Topics come from provisioning (infra/topology.json); a typo in a topic name fails loudly.
+      'auto.create.topics.enable': false,
+      'num.partitions': 1,
+      // One broker: internal topics cannot have more replicas than brokers.
+      'offsets.topic.replication.factor': 1,
+      'offsets.topic.num.partitions': 10,
+      'transaction.state.log.replication.factor': 1,
+      'transaction.state.log.min.isr': 1,
+      'group.initial.rebalance.delay.ms': 0,
+      'log.retention.hours': 168,
+      'delete.topic.enable': true,
+    }));
+    return {
+      command: java.bin,
+      args: [
+        `-Xms256m`, `-Xmx${ctx.config.stack.kafkaHeap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
+        '-Djava.awt.headless=true',
+        `-Dlog4j.configuration=file:${path.join(ctx.root, 'infra/native/kafka/log4j.properties')}`,
+        '-cp', classpath,
+        'kafka.Kafka', conf,
+      ],
+    };
+  },
+
+  async probe(ctx) {
+    const client = new Kafka({
+      clientId: 'tributary-stack-probe',
+      brokers: [`${ctx.config.host}:${ctx.config.ports.kafka}`],
+      connectionTimeout: 2000,
+      requestTimeout: 3000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = client.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length === 0 || cluster.controller === null) throw new StackError('kafka', 'no controller elected yet');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  },
+};

@@ -1,0 +1,57 @@
+import net from 'node:net';
+import path from 'node:path';
+import { properties, writeIfChanged } from '../files';
+import { StackError, type Service } from '../service';
+
+/** ZooKeeper answers the four-letter word "ruok" with "imok" once it serves clients. */
+function ruok(host: string, port: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let reply = '';
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('timed out')));
+    socket.on('connect', () => socket.write('ruok'));
+    socket.on('data', (d) => (reply += d.toString()));
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
+
+export const zookeeper: Service = {
+  name: 'zookeeper',
+  dependsOn: [],
+  readyTimeoutMs: 60_000,
+  stopTimeoutMs: 15_000,
+  port: (ctx) => ctx.config.ports.zookeeper,
+  endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.zookeeper}`,
+
+  async prepare(ctx) {
+    const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    const conf = path.join(ctx.optDir('zookeeper'), 'zoo.cfg');
+    writeIfChanged(conf, properties({
+      dataDir: ctx.dataDir('zookeeper'),
+      clientPort: ctx.config.ports.zookeeper,
+      clientPortAddress: ctx.config.host,
+      tickTime: 2000,
+      initLimit: 10,
+      syncLimit: 5,
+      maxClientCnxns: 0,
+      'admin.enableServer': false,
+      '4lw.commands.whitelist': 'ruok,srvr,stat',
+    }));
+    return {
+      command: java.bin,
+      args: [
+        '-Xms64m', '-Xmx256m', '-XX:+UseSerialGC',
+        `-Dlog4j.configuration=file:${path.join(ctx.root, 'infra/native/kafka/log4j.properties')}`,
+        '-Dzookeeper.jmx.log4j.disable=true',
+        '-cp', classpath,
+        'org.apache.zookeeper.server.ZooKeeperServerMain', conf,
+      ],
+    };
+  },
+
+  async probe(ctx) {
+    const reply = await ruok(ctx.config.host, ctx.config.ports.zookeeper, 3000);
+    if (reply !== 'imok') throw new StackError('zookeeper', `answered "${reply}" to ruok`);
+  },
+};

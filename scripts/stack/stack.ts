@@ -1,0 +1,95 @@
+/**
+ * The stack as a whole: bring every service up (only what is down), report status, stop all.
+ * Independent services start side by side; each waits only for what it depends on.
+ */
+import { StackError, type Service, type StackContext } from './service';
+import { services } from './services';
+import { awaitRunning, livePid, probeOnce, start, state, stop, type ServiceState } from './supervisor';
+import { provision } from './provision';
+
+export interface ServiceStatus {
+  name: string;
+  state: ServiceState;
+  pid: number | null;
+  endpoint: string;
+  log: string;
+}
+
+export interface UpReport {
+  started: string[];
+  alreadyRunning: string[];
+  provisioned: boolean;
+}
+
+async function ensureRunning(service: Service, ctx: StackContext): Promise<'started' | 'running'> {
+  if (livePid(ctx, service.name) !== undefined) {
+    if ((await probeOnce(service, ctx)) === undefined) return 'running';
+    ctx.progress(`${service.name}: process is up but not answering yet, waiting`);
+    try {
+      await awaitRunning(service, ctx);
+      return 'running';
+    } catch {
+      ctx.progress(`${service.name}: not answering, restarting it`);
+      await stop(service, ctx);
+    }
+  }
+  const began = Date.now();
+  ctx.progress(`${service.name}: starting`);
+  await start(service, ctx);
+  await service.initialize?.(ctx);
+  ctx.progress(`${service.name}: ready at ${service.endpoint(ctx)} (${((Date.now() - began) / 1000).toFixed(1)}s)`);
+  return 'started';
+}
+
+export async function up(ctx: StackContext, only: Service[] = services): Promise<UpReport> {
+  const report: UpReport = { started: [], alreadyRunning: [], provisioned: false };
+  const pending = new Map<string, Promise<void>>();
+  const launch = (service: Service): Promise<void> => {
+    let promise = pending.get(service.name);
+    if (!promise) {
+      const deps = service.dependsOn.map((name) => {
+        const dep = services.find((s) => s.name === name);
+        if (!dep) throw new StackError(service.name, `depends on unknown service ${name}`);
+        return launch(dep);
+      });
+      promise = Promise.all(deps).then(async () => {
+        const outcome = await ensureRunning(service, ctx);
+        (outcome === 'started' ? report.started : report.alreadyRunning).push(service.name);
+      });
+      pending.set(service.name, promise);
+    }
+    return promise;
+  };
+  const results = await Promise.allSettled(only.map(launch));
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
+  if (failures.length > 0) {
+    const unique = [...new Set(failures.map((f) => f.message))];
+    throw new StackError('stack', `could not bring the stack up:\n- ${unique.join('\n- ')}`);
+  }
+  report.provisioned = await provision(ctx, { force: report.started.length > 0 });
+  return report;
+}
+
+export async function status(ctx: StackContext): Promise<ServiceStatus[]> {
+  return Promise.all(
+    services.map(async (service) => ({
+      name: service.name,
+      state: await state(service, ctx),
+      pid: livePid(ctx, service.name) ?? null,
+      endpoint: service.endpoint(ctx),
+      log: ctx.logFile(service.name),
+    })),
+  );
+}
+
+export async function down(ctx: StackContext): Promise<string[]> {
+  const stopped: string[] = [];
+  // Reverse order: dependants first, so nothing logs errors about a vanished dependency.
+  for (const service of [...services].reverse()) {
+    if (await stop(service, ctx)) {
+      stopped.push(service.name);
+      ctx.progress(`${service.name}: stopped`);
+    }
+  }
+  return stopped;
+}
