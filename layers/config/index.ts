@@ -45,6 +45,10 @@ export interface Config {
   postgres: { host: string; port: number; database: string; user: string; password: string };
   cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string };
   stack: { home: string; javaHome: string | undefined; cassandraHeap: string; kafkaHeap: string };
+  randomUser: { baseUrl: string; timeoutMs: number; maxRetries: number; maxResponseBytes: number; resultsPerRequest: number };
+  topics: { raw: string; clean: string; dlq: string };
+  lambda: { endpoint: string | undefined; region: string; stage: string; persistFunction: string; publishFunction: string };
+  publish: { batchSize: number; maxBatchesPerRun: number };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -76,6 +80,31 @@ export function loadConfig(env: Env = process.env): Config {
       contactPoints: readString(env, 'CASSANDRA_CONTACT_POINTS', `${host}:${ports.cassandra}`).split(',').map((c) => c.trim()),
       localDataCenter: readString(env, 'CASSANDRA_DC', 'datacenter1'),
       keyspace: readString(env, 'CASSANDRA_KEYSPACE', topology.cassandra.keyspace),
+    },
+    randomUser: {
+      // The live API by default; tests, benchmarks and offline runs point this at scripts/randomuser.
+      baseUrl: readString(env, 'RANDOMUSER_URL', 'https://randomuser.me/api/1.4/'),
+      timeoutMs: readInt(env, 'RANDOMUSER_TIMEOUT_MS', 30_000),
+      maxRetries: readInt(env, 'RANDOMUSER_MAX_RETRIES', 4),
+      maxResponseBytes: readInt(env, 'RANDOMUSER_MAX_BYTES', 32 * 1024 * 1024),
+      resultsPerRequest: readInt(env, 'RANDOMUSER_RESULTS', 5000),
+    },
+    topics: {
+      raw: readString(env, 'TOPIC_USERS_RAW', 'users.raw'),
+      clean: readString(env, 'TOPIC_USERS_CLEAN', 'users.clean'),
+      dlq: readString(env, 'TOPIC_USERS_DLQ', 'users.dlq'),
+    },
+    lambda: {
+      // serverless-offline answers the Lambda API locally; unset on AWS so the SDK uses the real one.
+      endpoint: env.LAMBDA_ENDPOINT || undefined,
+      region: readString(env, 'AWS_REGION', 'us-east-1'),
+      stage: readString(env, 'STAGE', 'dev'),
+      persistFunction: readString(env, 'PERSIST_FUNCTION_NAME', 'tributary-dev-persist'),
+      publishFunction: readString(env, 'PUBLISH_FUNCTION_NAME', 'tributary-dev-publish'),
+    },
+    publish: {
+      batchSize: readInt(env, 'PUBLISH_BATCH_SIZE', 2000),
+      maxBatchesPerRun: readInt(env, 'PUBLISH_MAX_BATCHES', 500),
     },
     stack: {
       home: readString(env, 'TRIBUTARY_STACK_HOME', '.stack'),

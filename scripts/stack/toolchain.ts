@@ -3,7 +3,7 @@
  * machine allows it (root + apt-get), so a fresh machine needs nothing installed by hand.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { StackError, type JavaRuntime } from './service';
@@ -21,6 +21,21 @@ async function javaMajor(bin: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The real path of an executable (through PATH and symlinks), so JAVA_HOME-style paths derive from it. */
+function onPath(command: string): string | undefined {
+  const dirs = command.includes('/') ? [''] : (process.env.PATH ?? '').split(':');
+  for (const dir of dirs) {
+    const full = dir ? path.join(dir, command) : command;
+    try {
+      accessSync(full, constants.X_OK);
+      return realpathSync(full);
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
 }
 
 function canApt(): boolean {
@@ -51,7 +66,9 @@ export async function findJava(javaHome: string | undefined, progress: (m: strin
     '/usr/lib/jvm/java-17-openjdk-amd64/bin/java',
     '/usr/lib/jvm/java-17-openjdk-arm64/bin/java',
   ];
-  for (const bin of candidates) {
+  for (const candidate of candidates) {
+    const bin = onPath(candidate);
+    if (!bin) continue;
     const major = await javaMajor(bin);
     if (major !== undefined && major >= MIN_JAVA) return { bin, home: path.dirname(path.dirname(bin)), major };
   }

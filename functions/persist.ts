@@ -1,0 +1,15 @@
+/** persist: raw users + outbox rows in one PostgreSQL transaction. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parsePersistBatch } from '../layers/domain/requests';
+import { logger } from '../layers/logging/logger';
+import { persistDeps } from '../layers/pipeline/dependencies';
+import { persistUsers } from '../layers/pipeline/persist-users';
+
+export const handler = middy(async (event: unknown) => {
+  const batch = parsePersistBatch(event);
+  logger.appendKeys({ batch_id: batch.batchId });
+  const report = await persistUsers(persistDeps(), batch);
+  logger.info('persisted', { ...report });
+  return report;
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,125 @@
+/**
+ * The pipeline's SQL against PostgreSQL, the system of record: raw users upserted with their outbox
+ * rows in one transaction, and the outbox drained with FOR UPDATE SKIP LOCKED so several
+ * publishers never take the same rows. Every statement is parameterized; bulk writes go through
+ * unnest() so a 5000-user batch is a handful of statements, not 5000.
+ */
+import type { Pool, PoolClient } from 'pg';
+
+export interface RawUserRow {
+  userId: string;
+  payload: unknown;
+}
+
+export interface RejectedRow {
+  reason: string;
+  payload?: unknown;
+  rawText?: string;
+}
+
+export interface PersistResult {
+  upserted: number;
+  /** New or changed users: only these get an outbox row, so a re-fetch republishes nothing. */
+  queued: number;
+  rejected: number;
+}
+
+export interface OutboxEntry {
+  outboxId: string;
+  userId: string;
+  batchId: string;
+  payload: unknown;
+  lastSeenAt: Date;
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function persistBatch(pool: Pool, batchId: string, batch: RawUserRow[], rejected: RejectedRow[]): Promise<PersistResult> {
+  // One statement cannot upsert the same key twice: within a batch the last occurrence wins.
+  const users = [...new Map(batch.map((u) => [u.userId, u])).values()];
+  return inTransaction(pool, async (client) => {
+    let queued = 0;
+    if (users.length > 0) {
+      const result = await client.query(
+        `WITH incoming AS (
+           SELECT * FROM unnest($1::uuid[], $2::jsonb[]) AS t(user_id, payload)
+         ), changed AS (
+           SELECT i.user_id FROM incoming i LEFT JOIN raw_users r USING (user_id)
+           WHERE r.user_id IS NULL OR r.payload IS DISTINCT FROM i.payload
+         ), upserted AS (
+           INSERT INTO raw_users (user_id, payload, batch_id)
+           SELECT user_id, payload, $3 FROM incoming
+           ON CONFLICT (user_id) DO UPDATE
+             SET payload = EXCLUDED.payload, batch_id = EXCLUDED.batch_id, last_seen_at = now()
+           RETURNING user_id
+         )
+         INSERT INTO outbox (user_id) SELECT user_id FROM changed ORDER BY user_id`,
+        [users.map((u) => u.userId), users.map((u) => JSON.stringify(u.payload)), batchId],
+      );
+      queued = result.rowCount ?? 0;
+    }
+    if (rejected.length > 0) {
+      await client.query(
+        `INSERT INTO rejected_users (batch_id, reason, payload, raw_text)
+         SELECT $1, reason, payload, raw_text FROM unnest($2::text[], $3::jsonb[], $4::text[]) AS t(reason, payload, raw_text)`,
+        [
+          batchId,
+          rejected.map((r) => r.reason),
+          rejected.map((r) => (r.payload === undefined ? null : JSON.stringify(r.payload))),
+          rejected.map((r) => r.rawText ?? null),
+        ],
+      );
+    }
+    return { upserted: users.length, queued, rejected: rejected.length };
+  });
+}
+
+/**
+ * Claims up to `limit` unpublished outbox rows, hands them to `send`, and marks them published only
+ * after `send` resolved (the broker acknowledged). A throw rolls back: the rows stay unpublished.
+ */
+export async function drainOutboxBatch(pool: Pool, limit: number, send: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    const claimed = await client.query<{ id: string; user_id: string; batch_id: string; payload: unknown; last_seen_at: Date }>(
+      `SELECT o.id, o.user_id, r.batch_id, r.payload, r.last_seen_at
+         FROM outbox o JOIN raw_users r USING (user_id)
+        WHERE o.published_at IS NULL
+        ORDER BY o.id
+        LIMIT $1
+        FOR UPDATE OF o SKIP LOCKED`,
+      [limit],
+    );
+    if (claimed.rowCount === 0) return 0;
+    const entries = claimed.rows.map((r) => ({ outboxId: r.id, userId: r.user_id, batchId: r.batch_id, payload: r.payload, lastSeenAt: r.last_seen_at }));
+    await send(entries);
+    await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [entries.map((e) => e.outboxId)]);
+    return entries.length;
+  });
+}
+
+/** Re-queues raw users (all, or last seen since a time) for publishing: Kafka and Cassandra rebuilt from PostgreSQL. */
+export async function requeueForReplay(pool: Pool, since?: Date): Promise<number> {
+  const result = await pool.query(
+    `INSERT INTO outbox (user_id) SELECT user_id FROM raw_users WHERE $1::timestamptz IS NULL OR last_seen_at >= $1 ORDER BY user_id`,
+    [since ?? null],
+  );
+  return result.rowCount ?? 0;
+}
+
+export async function countUnpublished(pool: Pool): Promise<number> {
+  const result = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+  return Number(result.rows[0]?.n ?? 0);
+}

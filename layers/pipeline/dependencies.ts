@@ -1,0 +1,92 @@
+/**
+ * The composition root: each external client built once per process (a Lambda container reuses
+ * them across invocations) from the one config module. Handlers ask for the deps they need.
+ */
+import type { Client } from 'cassandra-driver';
+import type { Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import { loadConfig, type Config } from '../config';
+import { AvroCodec } from '../adapters/avro-codec';
+import { createCassandra } from '../adapters/cassandra';
+import { createKafka } from '../adapters/kafka';
+import { createLambdaClient, invokeFunction, triggerFunction } from '../adapters/lambda';
+import { createPool } from '../adapters/postgres';
+import { fetchUsers } from '../adapters/randomuser';
+import { createSchemaRegistry } from '../adapters/schema-registry';
+import { logger } from '../logging/logger';
+import type { FetchDeps } from './fetch-users';
+import type { PersistDeps, PersistReport } from './persist-users';
+import type { PublishDeps } from './publish-outbox';
+import type { SinkDeps } from './sink-records';
+import type { TransformDeps } from './transform-records';
+
+let config: Config | undefined;
+let pool: Pool | undefined;
+let producer: Promise<Producer> | undefined;
+let codec: AvroCodec | undefined;
+let cassandra: Promise<Client> | undefined;
+let lambda: ReturnType<typeof createLambdaClient> | undefined;
+
+export function pipelineConfig(): Config {
+  return (config ??= loadConfig());
+}
+
+function getPool(): Pool {
+  return (pool ??= createPool(pipelineConfig().postgres));
+}
+
+function getProducer(): Promise<Producer> {
+  if (!producer) {
+    const p = createKafka(pipelineConfig().kafka).producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    producer = p.connect().then(() => p);
+    // A failed connect must not be cached: the next invocation tries again.
+    producer.catch(() => (producer = undefined));
+  }
+  return producer;
+}
+
+function getCodec(): AvroCodec {
+  const c = pipelineConfig();
+  return (codec ??= new AvroCodec(createSchemaRegistry(c.schemaRegistry), c.schemaRegistry.url));
+}
+
+function getCassandra(): Promise<Client> {
+  if (!cassandra) {
+    const client = createCassandra(pipelineConfig().cassandra);
+    cassandra = client.connect().then(() => client);
+    cassandra.catch(() => (cassandra = undefined));
+  }
+  return cassandra;
+}
+
+function getLambda(): ReturnType<typeof createLambdaClient> {
+  return (lambda ??= createLambdaClient(pipelineConfig().lambda));
+}
+
+export function fetchDeps(): FetchDeps {
+  const c = pipelineConfig();
+  return {
+    fetchUsers: (request) => fetchUsers(c.randomUser, request, { onRetry: (error, attempt, delayMs) => logger.warn('randomuser retry', { attempt, delayMs, error: error.message }) }),
+    persist: (batch) => invokeFunction<PersistReport>(getLambda(), c.lambda.persistFunction, batch),
+    log: logger,
+  };
+}
+
+export function persistDeps(): PersistDeps {
+  const c = pipelineConfig();
+  return { pool: getPool(), triggerPublish: () => triggerFunction(getLambda(), c.lambda.publishFunction, { reason: 'persisted' }), log: logger };
+}
+
+export async function publishDeps(): Promise<PublishDeps> {
+  const c = pipelineConfig();
+  return { pool: getPool(), producer: await getProducer(), codec: getCodec(), topics: c.topics, log: logger };
+}
+
+export async function transformDeps(): Promise<TransformDeps> {
+  return { producer: await getProducer(), codec: getCodec(), topics: pipelineConfig().topics, log: logger };
+}
+
+export async function sinkDeps(): Promise<SinkDeps> {
+  const [cassandraClient, kafkaProducer] = await Promise.all([getCassandra(), getProducer()]);
+  return { cassandra: cassandraClient, producer: kafkaProducer, codec: getCodec(), topics: pipelineConfig().topics, log: logger };
+}

@@ -1,0 +1,74 @@
+/**
+ * fetch: one randomuser request, validated record by record, handed to persist in chunks that
+ * fit a synchronous Lambda invocation (6 MB payload limit: 1000 users is about 1.3 MB).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FetchResult, UsersRequest } from '../adapters/randomuser';
+import type { PersistBatch, FetchRequest } from '../domain/requests';
+import { MalformedResponseError, parseRandomUserResponse } from '../domain/validate';
+import type { PersistReport } from './persist-users';
+import type { Log } from '../logging/logger';
+
+export const USERS_PER_PERSIST_CALL = 1000;
+
+export interface FetchDeps {
+  fetchUsers(request: UsersRequest): Promise<FetchResult>;
+  persist(batch: PersistBatch): Promise<PersistReport>;
+  log: Log;
+}
+
+export interface FetchReport {
+  batchId: string;
+  fetched: number;
+  valid: number;
+  rejected: number;
+  persisted: number;
+  queued: number;
+  attempts: number;
+  seed: string | undefined;
+  page: number | undefined;
+}
+
+/** Seed and page name the same users every time, so the batch id is derived from them when given. */
+export function batchIdFor(request: FetchRequest): string {
+  if (request.batchId) return request.batchId;
+  if (request.seed !== undefined) return `seed:${request.seed}:page:${request.page ?? 1}:n:${request.results}`;
+  return `adhoc:${randomUUID()}`;
+}
+
+export async function fetchAndHandOff(deps: FetchDeps, request: FetchRequest): Promise<FetchReport> {
+  const batchId = batchIdFor(request);
+  const fetched = await deps.fetchUsers({ results: request.results, seed: request.seed, page: request.page, nat: request.nat });
+  let parsed;
+  try {
+    parsed = parseRandomUserResponse(fetched.body);
+  } catch (err) {
+    if (!(err instanceof MalformedResponseError)) throw err;
+    // Keep what came back, with the reason, before failing the invocation.
+    await deps.persist({ batchId, users: [], rejected: [{ reason: `response: ${err.message}`, record: fetched.body }] });
+    throw err;
+  }
+  const rejected = parsed.rejected.map((r) => ({ reason: `results[${r.index}] ${r.reason}`, record: r.record }));
+  if (rejected.length > 0) deps.log.warn('records rejected', { batchId, rejected: rejected.length, first: rejected[0]?.reason });
+
+  let persisted = 0;
+  let queued = 0;
+  const chunks = Math.max(1, Math.ceil(parsed.users.length / USERS_PER_PERSIST_CALL));
+  for (let i = 0; i < chunks; i += 1) {
+    const users = parsed.users.slice(i * USERS_PER_PERSIST_CALL, (i + 1) * USERS_PER_PERSIST_CALL);
+    const report = await deps.persist({ batchId, users, rejected: i === 0 ? rejected : [] });
+    persisted += report.persisted;
+    queued += report.queued;
+  }
+  return {
+    batchId,
+    fetched: parsed.users.length + rejected.length,
+    valid: parsed.users.length,
+    rejected: rejected.length,
+    persisted,
+    queued,
+    attempts: fetched.attempts,
+    seed: parsed.info?.seed ?? request.seed,
+    page: parsed.info?.page ?? request.page,
+  };
+}

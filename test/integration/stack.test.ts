@@ -1,0 +1,147 @@
+/**
+ * The native stack's own behaviour: status, idempotent up, restart of a killed service alone with
+ * its data intact, provisioning, and failures that name the service and the cause.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig, topology } from '../../layers/config';
+import { createCassandra } from '../../layers/adapters/cassandra';
+import { createKafka } from '../../layers/adapters/kafka';
+import { createPool } from '../../layers/adapters/postgres';
+import { createContext } from '../../scripts/stack/context';
+import { StackError } from '../../scripts/stack/service';
+import { postgres } from '../../scripts/stack/services/postgres';
+import { zookeeper } from '../../scripts/stack/services/zookeeper';
+import { up } from '../../scripts/stack/stack';
+import { livePid, start } from '../../scripts/stack/supervisor';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '..', '..');
+const config = loadConfig();
+const quiet = (): void => undefined;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface StatusJson {
+  home: string;
+  services: { name: string; state: string; pid: number | null; endpoint: string; log: string }[];
+}
+
+async function statusJson(): Promise<StatusJson> {
+  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/stack/cli.ts', 'status', '--json'], { cwd: root });
+  return JSON.parse(stdout) as StatusJson;
+}
+
+describe('native stack', () => {
+  it('status --json lists every service running with its endpoint', async () => {
+    const status = await statusJson();
+    expect(status.services.map((s) => s.name).sort()).toEqual(['cassandra', 'kafka', 'postgres', 'schema-registry', 'zookeeper']);
+    for (const s of status.services) {
+      expect({ name: s.name, state: s.state }).toEqual({ name: s.name, state: 'running' });
+      expect(s.pid).toBeGreaterThan(0);
+    }
+    const registry = status.services.find((s) => s.name === 'schema-registry');
+    const subjects = await fetch(`${registry?.endpoint}/subjects`);
+    expect(subjects.status).toBe(200);
+    expect(Array.isArray(await subjects.json())).toBe(true);
+  });
+
+  it('a second up is a no-op that starts nothing', async () => {
+    const report = await up(createContext(quiet));
+    expect(report.started).toEqual([]);
+    expect(report.alreadyRunning.sort()).toEqual(['cassandra', 'kafka', 'postgres', 'schema-registry', 'zookeeper']);
+  });
+
+  it('provisioned the topics, keyspace and tables from infra/topology.json', async () => {
+    const admin = createKafka(config.kafka).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: topology.kafka.topics.map((t) => t.name) });
+      for (const spec of topology.kafka.topics) {
+        expect({ topic: spec.name, partitions: metadata.topics.find((t) => t.name === spec.name)?.partitions.length }).toEqual({
+          topic: spec.name,
+          partitions: spec.partitions,
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const cassandra = createCassandra(config.cassandra, { keyspace: null });
+    try {
+      const tables = await cassandra.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [config.cassandra.keyspace]);
+      expect(tables.rows.map((r) => r.get('table_name') as string)).toContain('created_users');
+    } finally {
+      await cassandra.shutdown();
+    }
+  });
+
+  it('restarts only a service killed with SIGKILL, with its data intact', async () => {
+    const ctx = createContext(quiet);
+    const pool = createPool(config.postgres, { max: 1 });
+    await pool.query('CREATE TABLE IF NOT EXISTS stack_test_survivor (id int PRIMARY KEY, note text)');
+    await pool.query("INSERT INTO stack_test_survivor VALUES (1, 'kept') ON CONFLICT (id) DO NOTHING");
+    await pool.end();
+
+    const before = (await statusJson()).services;
+    const victim = livePid(ctx, 'postgres');
+    expect(victim).toBeDefined();
+    process.kill(victim as number, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await statusJson()).services.find((s) => s.name === 'postgres')?.state).toBe('down');
+
+    const report = await up(ctx);
+    expect(report.started).toEqual(['postgres']);
+    const after = (await statusJson()).services;
+    for (const s of after.filter((x) => x.name !== 'postgres')) {
+      expect({ name: s.name, pid: s.pid }).toEqual({ name: s.name, pid: before.find((b) => b.name === s.name)?.pid });
+    }
+    const check = createPool(config.postgres, { max: 1 });
+    try {
+      const rows = await check.query<{ note: string }>('SELECT note FROM stack_test_survivor WHERE id = 1');
+      expect(rows.rows[0]?.note).toBe('kept');
+      await check.query('DROP TABLE stack_test_survivor');
+    } finally {
+      await check.end();
+    }
+  });
+
+  it('refuses to start a service whose port is taken, naming the service, the port and its log', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tributary-stack-'));
+    const ctx = createContext(quiet, loadConfig({ ZOOKEEPER_PORT: String(port), TRIBUTARY_STACK_HOME: home }));
+    try {
+      const attempt = start(zookeeper, ctx);
+      await expect(attempt).rejects.toBeInstanceOf(StackError);
+      await expect(attempt).rejects.toThrow(new RegExp(`^zookeeper: port ${port} is already taken .*\\(log: ${home}/logs/zookeeper.log\\)$`));
+      expect(livePid(ctx, 'zookeeper')).toBeUndefined();
+    } finally {
+      blocker.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a service that dies during start-up with its exit code and last log lines', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tributary-stack-'));
+    const ctx = createContext(quiet, loadConfig({ TRIBUTARY_STACK_HOME: home }));
+    const port = await freePort();
+    // A service whose process exits at once, as a misconfigured server would.
+    const broken = { ...postgres, port: () => port, prepare: async () => ({ command: process.execPath, args: ['-e', 'console.error("boom: bad config"); process.exit(7)'] }) };
+    try {
+      await expect(start(broken, ctx)).rejects.toThrow(/^postgres: exited during start-up \(exit code 7\)\. Last log lines:\n[\s\S]*boom: bad config/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
