@@ -1,0 +1,74 @@
+/**
+ * Runs `sls offline start` (serverless-offline with the project's Kafka event source plugin) as a
+ * child process: ready when it says so and its Lambda API port answers; stopped with SIGINT so the
+ * Kafka consumers finish their in-flight batch and commit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface OfflineOptions {
+  root: string;
+  env: Record<string, string>;
+  logFile: string;
+  lambdaPort?: number;
+  readyTimeoutMs?: number;
+  /** Each output line, for a caller that shows them. */
+  onLine?: (line: string) => void;
+}
+
+export interface OfflineProcess {
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const child = spawn(path.join(options.root, 'node_modules/.bin/sls'), ['offline', 'start'], {
+    cwd: options.root,
+    env: { ...process.env, PATH: `${path.join(options.root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let ready = false;
+  let exited: number | null | undefined;
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
+  const onData = (chunk: Buffer): void => {
+    log.write(chunk);
+    const text = chunk.toString();
+    if (/Server ready/.test(text)) ready = true;
+    if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const stop = async (signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> => {
+    if (exited === undefined) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await exit;
+    clearTimeout(timer);
+    log.end();
+    return code;
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
+  while (!(ready && (await portAnswers(options.lambdaPort ?? 3002)))) {
+    if (exited !== undefined) throw new Error(`sls offline start exited during start-up (code ${exited}); see ${options.logFile}`);
+    if (Date.now() > deadline) {
+      await stop('SIGKILL');
+      throw new Error(`sls offline start not ready within ${(options.readyTimeoutMs ?? 180_000) / 1000}s; see ${options.logFile}`);
+    }
+    await sleep(250);
+  }
+  return { child, stop };
+}
