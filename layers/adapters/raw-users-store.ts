@@ -47,6 +47,27 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
   }
 }
 
+/** PostgreSQL text and jsonb cannot hold U+0000; a rejected record may, so it is kept as escaped text. */
+function rejectedColumns(rejected: RejectedRow[]): [(string | null)[], (string | null)[]] {
+  const payloads: (string | null)[] = [];
+  const texts: (string | null)[] = [];
+  for (const r of rejected) {
+    const json = r.payload === undefined ? null : JSON.stringify(r.payload) ?? null;
+    if (json !== null && json.includes('\\u0000')) {
+      payloads.push(null);
+      texts.push(json);
+    } else {
+      payloads.push(json);
+      texts.push(r.rawText === undefined ? null : stripNul(r.rawText));
+    }
+  }
+  return [payloads, texts];
+}
+
+function stripNul(text: string): string {
+  return text.replaceAll('\u0000', '\\u0000');
+}
+
 export async function persistBatch(pool: Pool, batchId: string, batch: RawUserRow[], rejected: RejectedRow[]): Promise<PersistResult> {
   // One statement cannot upsert the same key twice: within a batch the last occurrence wins.
   const users = [...new Map(batch.map((u) => [u.userId, u])).values()];
@@ -75,12 +96,7 @@ export async function persistBatch(pool: Pool, batchId: string, batch: RawUserRo
       await client.query(
         `INSERT INTO rejected_users (batch_id, reason, payload, raw_text)
          SELECT $1, reason, payload, raw_text FROM unnest($2::text[], $3::jsonb[], $4::text[]) AS t(reason, payload, raw_text)`,
-        [
-          batchId,
-          rejected.map((r) => r.reason),
-          rejected.map((r) => (r.payload === undefined ? null : JSON.stringify(r.payload))),
-          rejected.map((r) => r.rawText ?? null),
-        ],
+        [batchId, rejected.map((r) => stripNul(r.reason)), ...rejectedColumns(rejected)],
       );
     }
     return { upserted: users.length, queued, rejected: rejected.length };

@@ -1,0 +1,72 @@
+/**
+ * users.raw -> users.clean: the seeds' format_data done right. The id is login.uuid (the seeds drew
+ * a random uuid4, so every replay made a new user), dob is kept, the postcode is always a string and
+ * both dates are timestamps. Field names are the columns of Cassandra tributary.created_users.
+ */
+import type { Gender, RandomUser, RandomUserLocation } from './randomuser';
+import { validateRandomUser, type Rejection } from './validate';
+
+export interface CleanUser {
+  /** login.uuid, lower-case: the natural key, so every write downstream is an upsert. */
+  id: string;
+  first_name: string;
+  last_name: string;
+  gender: Gender;
+  /** "number street, city, state, country". */
+  address: string;
+  /** Always a string: the API sends numbers for some nationalities and strings for others. */
+  post_code: string;
+  email: string;
+  username: string;
+  dob: Date;
+  registered_date: Date;
+  phone: string;
+  /** The medium-size picture URL. */
+  picture: string;
+  nat: string;
+}
+
+/** A raw record that cannot become a clean user; `reason` is what goes to users.dlq. */
+export class TransformError extends Error {
+  readonly path: string;
+  readonly problem: string;
+  readonly reason: string;
+
+  constructor(rejection: Rejection) {
+    super(`cannot transform user: ${rejection.reason}`);
+    this.name = 'TransformError';
+    this.path = rejection.path;
+    this.problem = rejection.problem;
+    this.reason = rejection.reason;
+  }
+}
+
+export function formatAddress(location: RandomUserLocation): string {
+  const { street, city, state, country } = location;
+  return `${street.number} ${street.name}, ${city}, ${state}, ${country}`;
+}
+
+/**
+ * Flattens one raw user. Pure and deterministic. The input is re-validated because it arrives from
+ * Kafka (or a replay) where the types held when it was written are no proof of its content.
+ */
+export function toCleanUser(raw: RandomUser): CleanUser {
+  const checked = validateRandomUser(raw);
+  if (!checked.ok) throw new TransformError(checked.rejection);
+  const user = checked.user;
+  return {
+    id: user.login.uuid,
+    first_name: user.name.first,
+    last_name: user.name.last,
+    gender: user.gender,
+    address: formatAddress(user.location),
+    post_code: String(user.location.postcode),
+    email: user.email,
+    username: user.login.username,
+    dob: new Date(user.dob.date),
+    registered_date: new Date(user.registered.date),
+    phone: user.phone,
+    picture: user.picture.medium,
+    nat: user.nat,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * npm run replay [-- --since 2026-01-01T00:00:00Z]
+ * Rebuilds Kafka and Cassandra from PostgreSQL, the system of record: re-queues raw users (all, or
+ * last seen since a time) in the outbox and drains it to users.raw; transform and sink, running
+ * under `npm start`, carry them on. Every downstream write is an upsert, so nothing duplicates.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../layers/config';
+import { countUnpublished, requeueForReplay } from '../layers/adapters/raw-users-store';
+import { logger } from '../layers/logging/logger';
+import { publishDeps } from '../layers/pipeline/dependencies';
+import { publishOutbox } from '../layers/pipeline/publish-outbox';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { since: { type: 'string' } } });
+  const since = values.since ? new Date(values.since) : undefined;
+  if (since && Number.isNaN(since.getTime())) throw new Error(`--since must be an ISO date, got "${values.since}"`);
+  const config = loadConfig();
+  const deps = await publishDeps();
+  const queued = await requeueForReplay(deps.pool, since);
+  process.stderr.write(`[replay] queued ${queued} users${since ? ` last seen since ${since.toISOString()}` : ''}\n`);
+  let published = 0;
+  for (;;) {
+    const report = await publishOutbox(deps, { batchSize: config.publish.batchSize, maxBatches: 10 });
+    published += report.published + report.deadLettered;
+    const left = await countUnpublished(deps.pool);
+    process.stderr.write(`[replay] published ${published}/${queued} (${left} left in the outbox)\n`);
+    if (report.batches === 0 || left === 0) break;
+  }
+  await deps.producer.disconnect();
+  await deps.pool.end();
+}
+
+main().catch((err: unknown) => {
+  logger.error('replay failed', { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});
