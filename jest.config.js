@@ -3,6 +3,8 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagno
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests wait on real services (a restart, a consumer catching up); unit tests are fast anyway.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +19,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/stack-setup.ts',
       globalTeardown: '<rootDir>/test/support/stack-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -50,7 +50,12 @@ export function buildUsersUrl(baseUrl: string, request: UsersRequest): string {
 
 async function readLimited(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 'NaN');
-  if (declared > maxBytes) throw new RandomUserError(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 'too-large');
+  if (declared > maxBytes) {
+    // Release the connection now: an unread body keeps the socket (and the sender) busy until the
+    // request's timeout fires, 30 s by default, for every oversized response.
+    await response.body?.cancel().catch(() => undefined);
+    throw new RandomUserError(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 'too-large');
+  }
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -98,6 +103,7 @@ async function attempt(url: string, config: Config['randomUser']): Promise<{ bod
 export async function fetchUsers(config: Config['randomUser'], request: UsersRequest, options: RandomUserClientOptions = {}): Promise<FetchResult> {
   const url = buildUsersUrl(config.baseUrl, request);
   const base = options.backoffBaseMs ?? 500;
+  const deadline = Date.now() + config.deadlineMs;
   for (let n = 1; ; n += 1) {
     try {
       const { body, bytes } = await attempt(url, config);
@@ -110,6 +116,10 @@ export async function fetchUsers(config: Config['randomUser'], request: UsersReq
       }
       const factor = error.kind === 'rate-limited' ? (options.rateLimitFactor ?? 10) : 1;
       const delay = Math.round(Math.random() * base * factor * 2 ** (n - 1));
+      if (Date.now() + delay + config.timeoutMs > deadline) {
+        error.message = `randomuser ${url}: ${error.message} (after ${n} attempt${n > 1 ? 's' : ''}; no time left within ${config.deadlineMs} ms for another)`;
+        throw error;
+      }
       options.onRetry?.(error, n, delay);
       await sleep(delay);
     }

@@ -45,7 +45,7 @@ export interface Config {
   postgres: { host: string; port: number; database: string; user: string; password: string };
   cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string };
   stack: { home: string; javaHome: string | undefined; cassandraHeap: string; kafkaHeap: string };
-  randomUser: { baseUrl: string; timeoutMs: number; maxRetries: number; maxResponseBytes: number; resultsPerRequest: number };
+  randomUser: { baseUrl: string; timeoutMs: number; deadlineMs: number; maxRetries: number; maxResponseBytes: number; resultsPerRequest: number };
   topics: { raw: string; clean: string; dlq: string };
   lambda: { endpoint: string | undefined; region: string; stage: string; persistFunction: string; publishFunction: string };
   publish: { batchSize: number; maxBatchesPerRun: number };
@@ -85,8 +85,11 @@ export function loadConfig(env: Env = process.env): Config {
       // The live API by default; tests, benchmarks and offline runs point this at scripts/randomuser.
       baseUrl: readString(env, 'RANDOMUSER_URL', 'https://randomuser.me/api/1.4/'),
       timeoutMs: readInt(env, 'RANDOMUSER_TIMEOUT_MS', 30_000),
+      // All attempts of one fetch end by then, well inside the fetch function's timeout (serverless.yml).
+      deadlineMs: readInt(env, 'RANDOMUSER_DEADLINE_MS', 240_000),
       maxRetries: readInt(env, 'RANDOMUSER_MAX_RETRIES', 4),
-      maxResponseBytes: readInt(env, 'RANDOMUSER_MAX_BYTES', 32 * 1024 * 1024),
+      // The largest real page (5000 users) is about 5.4 MB; anything past 8 MiB is not a randomuser answer.
+      maxResponseBytes: readInt(env, 'RANDOMUSER_MAX_BYTES', 8 * 1024 * 1024),
       resultsPerRequest: readInt(env, 'RANDOMUSER_RESULTS', 5000),
     },
     topics: {

@@ -41,8 +41,8 @@ async function ensureRunning(service: Service, ctx: StackContext): Promise<'star
   return 'started';
 }
 
-export async function up(ctx: StackContext, only: Service[] = services): Promise<UpReport> {
-  const report: UpReport = { started: [], alreadyRunning: [], provisioned: false };
+/** `report` is filled as services start, so a caller still knows what was started when `up` fails. */
+export async function up(ctx: StackContext, only: Service[] = services, report: UpReport = { started: [], alreadyRunning: [], provisioned: false }): Promise<UpReport> {
   const pending = new Map<string, Promise<void>>();
   const launch = (service: Service): Promise<void> => {
     let promise = pending.get(service.name);

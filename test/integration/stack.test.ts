@@ -137,7 +137,14 @@ describe('native stack', () => {
     const ctx = createContext(quiet, loadConfig({ TRIBUTARY_STACK_HOME: home }));
     const port = await freePort();
     // A service whose process exits at once, as a misconfigured server would.
-    const broken = { ...postgres, port: () => port, prepare: async () => ({ command: process.execPath, args: ['-e', 'console.error("boom: bad config"); process.exit(7)'] }) };
+    const broken = {
+      ...postgres,
+      port: () => port,
+      prepare: async () => ({ command: process.execPath, args: ['-e', 'console.error("boom: bad config"); process.exit(7)'] }),
+      probe: async () => {
+        throw new Error('not answering');
+      },
+    };
     try {
       await expect(start(broken, ctx)).rejects.toThrow(/^postgres: exited during start-up \(exit code 7\)\. Last log lines:\n[\s\S]*boom: bad config/);
     } finally {

@@ -1,14 +1,23 @@
 /**
  * Starts the native stack once per test run (or reuses one already running) and remembers what it
- * started, so the teardown leaves the machine as it found it.
+ * started, so the teardown leaves the machine as it found it. Jest skips the teardown when the
+ * setup fails, so a failed start-up stops what it had started before rethrowing.
  */
 import { writeFileSync } from 'node:fs';
 import { createContext } from '../../scripts/stack/context';
-import { up } from '../../scripts/stack/stack';
+import { services } from '../../scripts/stack/services';
+import { up, type UpReport } from '../../scripts/stack/stack';
+import { stop } from '../../scripts/stack/supervisor';
 import { startedByTestsFile } from './stack-files';
 
 export default async function setup(): Promise<void> {
   const ctx = createContext((m) => process.stderr.write(`[stack] ${m}\n`));
-  const report = await up(ctx);
+  const report: UpReport = { started: [], alreadyRunning: [], provisioned: false };
+  try {
+    await up(ctx, undefined, report);
+  } catch (err) {
+    for (const service of [...services].reverse()) if (report.started.includes(service.name)) await stop(service, ctx);
+    throw err;
+  }
   writeFileSync(startedByTestsFile(ctx.home), JSON.stringify(report.started));
 }

@@ -1,0 +1,245 @@
+/**
+ * Apache Cassandra 5.0 as a local process: the jars come from Maven Central (cassandra-all and its
+ * dependencies, infra/native/cassandra/pom.xml), so no Apache tarball and no bin/cassandra script.
+ * The JVM flags below are what that script would add from conf/jvm-server.options,
+ * conf/jvm17-server.options and conf/cassandra-env.sh, minus what only suits a dedicated server.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, errors } from 'cassandra-driver';
+import { writeIfChanged } from '../files';
+import { StackError, type Service, type StackContext } from '../service';
+
+const POM = 'infra/native/cassandra/pom.xml';
+const YAML_TEMPLATE = 'infra/native/cassandra/cassandra.yaml';
+const LOGBACK = 'infra/native/cassandra/logback.xml';
+/** The release the pom pins; the probe checks the node answering is that line, not some other Cassandra. */
+const RELEASE_LINE = '5.0.';
+
+/** The node only ever listens on loopback. */
+const LISTEN_ADDRESS = '127.0.0.1';
+/** Not in the stack's port table: nothing outside the node uses them (gossip with itself; nodetool). */
+const STORAGE_PORT = 7000;
+const JMX_PORT = 7199;
+/** What SimpleSnitch (cassandra.yaml) reports; the driver must name the same local datacenter. */
+const DATACENTER = 'datacenter1';
+
+const SETPRIV = '/usr/bin/setpriv';
+const CAP_SETPCAP = 8n;
+const CAP_IPC_LOCK = 14n;
+
+/** Whether this process holds a Linux capability (effective set), from /proc/self/status. */
+function hasCapability(bit: bigint): boolean {
+  try {
+    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return hex !== undefined && ((BigInt(`0x${hex}`) >> bit) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
+/** conf/jvm17-server.options "JPMS": Cassandra reaches into JDK internals (Unsafe, direct buffers, RMI, attach). */
+const JPMS_FLAGS = [
+  '-Djdk.attach.allowAttachSelf=true',
+  ...[
+    'java.base/jdk.internal.misc',
+    'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+    'java.rmi/sun.rmi.registry',
+    'java.rmi/sun.rmi.server',
+    'java.sql/java.sql',
+    'java.base/java.lang.ref',
+    'jdk.unsupported/sun.misc',
+    'jdk.compiler/com.sun.tools.javac.file',
+    'jdk.attach/sun.tools.attach',
+  ].flatMap((p) => ['--add-exports', `${p}=ALL-UNNAMED`]),
+  ...[
+    'java.base/java.lang.module',
+    'java.base/jdk.internal.loader',
+    'java.base/jdk.internal.ref',
+    'java.base/jdk.internal.reflect',
+    'java.base/jdk.internal.math',
+    'java.base/jdk.internal.module',
+    'java.base/jdk.internal.util.jar',
+    'jdk.management/com.sun.management.internal',
+    'java.base/sun.nio.ch',
+    'java.base/java.io',
+    'java.base/java.lang.reflect',
+    'jdk.compiler/com.sun.tools.javac',
+    'java.base/java.lang',
+    'java.base/java.util',
+  ].flatMap((p) => ['--add-opens', `${p}=ALL-UNNAMED`]),
+];
+
+/** conf/jvm17-server.options G1 settings, without G1HeapRegionSize=16m: a 1 GB heap would get only 64 regions. */
+const GC_FLAGS = [
+  '-XX:+UseG1GC',
+  '-XX:+ParallelRefProcEnabled',
+  '-XX:MaxTenuringThreshold=1',
+  '-XX:G1RSetUpdatingPauseTimePercent=5',
+  '-XX:MaxGCPauseMillis=300',
+  '-XX:InitiatingHeapOccupancyPercent=70',
+];
+
+/** Same heap for -Xms and -Xmx (Cassandra's advice); a JVM size like 1G or 768m. */
+function heapSize(ctx: StackContext): string {
+  const heap = ctx.config.stack.cassandraHeap;
+  if (!/^[1-9]\d*[kKmMgG]?$/.test(heap)) {
+    throw new StackError('cassandra', `CASSANDRA_HEAP must be a JVM memory size like 1G or 768m, got "${heap}"`);
+  }
+  return heap;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.once('listening', () => server.close(() => resolve(true)));
+    server.listen(port, LISTEN_ADDRESS);
+  });
+}
+
+function renderYaml(ctx: StackContext, dataDir: string): string {
+  const values: Record<string, string> = {
+    DATA_DIR: dataDir,
+    LISTEN_ADDRESS,
+    STORAGE_PORT: String(STORAGE_PORT),
+    CQL_PORT: String(ctx.config.ports.cassandra),
+  };
+  const yaml = readFileSync(path.join(ctx.root, YAML_TEMPLATE), 'utf8').replace(/@([A-Z_]+)@/g, (whole, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new StackError('cassandra', `${YAML_TEMPLATE} has an unknown placeholder ${whole}`);
+    return value;
+  });
+  return `# Generated from ${YAML_TEMPLATE} by scripts/stack/services/cassandra.ts; edit the template.\n${yaml}`;
+}
+
+/** The driver's "all hosts failed" error hides each host's reason in innerErrors; name them. */
+function driverReason(err: unknown): string {
+  if (err instanceof errors.NoHostAvailableError) {
+    const inner = Object.entries(err.innerErrors as Record<string, unknown>).map(
+      ([host, e]) => `${host}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    if (inner.length > 0) return inner.join('; ');
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const cassandra: Service = {
+  name: 'cassandra',
+  dependsOn: [],
+  // Measured 10-30 s from spawn to CQL on a shared 2-core machine (cold and warm alike: JIT and class
+  // loading dominate); the margin covers a loaded machine and a long commit log replay.
+  readyTimeoutMs: 180_000,
+  // A drain (flush memtables) takes a few seconds; SIGKILL after this is still safe (commit log).
+  stopTimeoutMs: 30_000,
+  port: (ctx) => ctx.config.ports.cassandra,
+  endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.cassandra}`,
+
+  async prepare(ctx) {
+    if (ctx.config.cassandra.localDataCenter !== DATACENTER) {
+      throw new StackError(
+        'cassandra',
+        `CASSANDRA_DC is "${ctx.config.cassandra.localDataCenter}" but the native node's datacenter is "${DATACENTER}"; unset CASSANDRA_DC for the native stack`,
+      );
+    }
+    const heap = heapSize(ctx);
+    for (const [port, what] of [[STORAGE_PORT, 'storage (inter-node)'], [JMX_PORT, 'JMX']] as const) {
+      if (!(await portFree(port))) {
+        throw new StackError('cassandra', `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`, ctx.logFile('cassandra'));
+      }
+    }
+    const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath(POM)]);
+    // Cassandra 5.0 supports Java 11 and 17 only; the JPMS flags above are Java 17's list.
+    if (java.major !== 17) {
+      throw new StackError('cassandra', `Cassandra 5.0 needs Java 17, but ${java.bin} is Java ${java.major}; set JAVA_HOME to a Java 17 JDK`);
+    }
+    const jamm = classpath.split(':').find((jar) => /\/jamm-[\d.]+\.jar$/.test(jar));
+    if (!jamm) throw new StackError('cassandra', `the jamm jar is missing from the classpath resolved from ${POM}`);
+
+    const dataDir = ctx.dataDir('cassandra');
+    const conf = path.join(ctx.optDir('cassandra'), 'cassandra.yaml');
+    writeIfChanged(conf, renderYaml(ctx, dataDir));
+
+    const args = [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      // jvm-server.options: small thread stacks (Cassandra runs hundreds of threads), assertions on
+      // except in Chronicle (its own advice), and no shared hsperfdata mmap in /tmp.
+      '-Xss256k',
+      '-ea',
+      '-da:net.openhft...',
+      '-XX:+UseThreadPriorities',
+      '-XX:+PerfDisableSharedMem',
+      '-Djava.net.preferIPv4Stack=true',
+      // A JVM that hit OOM may corrupt data; exit so the supervisor sees it die (Cassandra warns without one).
+      '-XX:+ExitOnOutOfMemoryError',
+      // Deliberately not -XX:+AlwaysPreTouch: it faults in the whole heap up front (seconds of start-up
+      // and a full-heap RSS from the first second) for a latency gain a dev stack does not need.
+      ...GC_FLAGS,
+      ...JPMS_FLAGS,
+      // jvm17-server.options: Netty direct buffers via Unsafe, and its pre-4.1.75 allocator defaults.
+      '-Dio.netty.tryReflectionSetAccessible=true',
+      '-Dio.netty.allocator.useCacheForAllThreads=true',
+      '-Dio.netty.allocator.maxOrder=11',
+      // cassandra-env.sh: jamm measures on-heap object sizes for memtable accounting.
+      `-javaagent:${jamm}`,
+      // JMX on loopback only, so nodetool works: java <JPMS flags> -cp <classpath> org.apache.cassandra.tools.NodeTool status
+      `-Dcassandra.jmx.local.port=${JMX_PORT}`,
+      // Without it CassandraDaemon closes stdout/stderr, and stdout is where our log goes.
+      '-Dcassandra-foreground=yes',
+      `-Dcassandra.config=${pathToFileURL(conf).href}`,
+      `-Dcassandra.storagedir=${dataDir}`,
+      `-Dcassandra.logdir=${path.dirname(ctx.logFile('cassandra'))}`,
+      `-Dlogback.configurationFile=${path.join(ctx.root, LOGBACK)}`,
+      // Single node: no peers to wait for.
+      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+      '-Dcassandra.ring_delay_ms=1000',
+      '-cp',
+      classpath,
+      'org.apache.cassandra.service.CassandraDaemon',
+    ];
+    // With CAP_IPC_LOCK (root), Cassandra's mlockall(MCL_CURRENT) succeeds and pins the whole
+    // committed heap: 5-9 s of page faults at start-up and an RSS of heap + 500 MB from the first
+    // second, to prevent swapping a dev machine may not even have. Dropping the capability for the
+    // JVM makes mlockall fail with a logged warning, as it does for any ordinary user.
+    const dropIpcLock = hasCapability(CAP_IPC_LOCK) && hasCapability(CAP_SETPCAP) && existsSync(SETPRIV);
+    return {
+      command: dropIpcLock ? SETPRIV : java.bin,
+      args: dropIpcLock ? ['--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--', java.bin, ...args] : args,
+      // cassandra-env.sh: fewer glibc malloc arenas keeps native memory (RSS) down.
+      env: { MALLOC_ARENA_MAX: '4' },
+      cwd: ctx.optDir('cassandra'),
+    };
+  },
+
+  async probe(ctx) {
+    const contactPoints = ctx.config.cassandra.contactPoints;
+    const client = new Client({
+      contactPoints,
+      localDataCenter: DATACENTER,
+      socketOptions: { connectTimeout: 2000, readTimeout: 3000 },
+      // The probe needs one query, not the schema metadata the driver loads by default.
+      isMetadataSyncEnabled: false,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const query = client.execute('SELECT release_version FROM system.local');
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 8 s')), 8000);
+      });
+      const result = await Promise.race([query, timeout]);
+      const version: unknown = result.first()?.get('release_version');
+      if (typeof version !== 'string' || !version.startsWith(RELEASE_LINE)) {
+        throw new StackError('cassandra', `${contactPoints.join(',')} answers CQL but is Cassandra ${String(version)}, not the stack's ${RELEASE_LINE}x`);
+      }
+    } catch (err) {
+      if (err instanceof StackError) throw err;
+      throw new StackError('cassandra', `no CQL answer (the native node listens on ${LISTEN_ADDRESS}, datacenter ${DATACENTER}): ${driverReason(err)}`);
+    } finally {
+      clearTimeout(timer);
+      await client.shutdown().catch(() => undefined);
+    }
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * The pipeline's stages against the real stack, called directly (the offline runtime is tested in
+ * end-to-end tests): persist → publish → transform → sink, with duplicates, bad records and
+ * concurrent publishers. Users come from the local randomuser generator.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { loadConfig } from '../../layers/config';
+import { AvroCodec } from '../../layers/adapters/avro-codec';
+import { createCassandra } from '../../layers/adapters/cassandra';
+import { createKafka } from '../../layers/adapters/kafka';
+import { createPool } from '../../layers/adapters/postgres';
+import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import type { KafkaRecordIn } from '../../layers/domain/kafka-records';
+import type { RandomUser } from '../../layers/domain/randomuser';
+import { logger } from '../../layers/logging/logger';
+import { persistUsers } from '../../layers/pipeline/persist-users';
+import { publishOutbox } from '../../layers/pipeline/publish-outbox';
+import { sinkRecords } from '../../layers/pipeline/sink-records';
+import { transformRecords } from '../../layers/pipeline/transform-records';
+import { generateUsers } from '../../scripts/randomuser/generator';
+
+const config = loadConfig();
+const pool = createPool(config.postgres);
+const kafka = createKafka(config.kafka, { clientId: 'pipeline-stages-test' });
+const producer = kafka.producer({ idempotent: true });
+const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const cassandra = createCassandra(config.cassandra);
+const admin = kafka.admin();
+// Each run uses its own topics, so it never reads another run's (or the live pipeline's) messages.
+const run = randomUUID().slice(0, 8);
+const topics = { raw: `test.${run}.users.raw`, clean: `test.${run}.users.clean`, dlq: `test.${run}.users.dlq` };
+const touchedIds: string[] = [];
+const quiet = { ...logger, warn: () => undefined, info: () => undefined } as unknown as typeof logger;
+
+function users(seed: string, results: number): RandomUser[] {
+  const generated = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date('2026-01-01T00:00:00Z') }) as unknown as RandomUser[];
+  touchedIds.push(...generated.map((u) => u.login.uuid));
+  return generated;
+}
+
+async function readAll(topic: string, expected: number): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `test-read-${randomUUID()}` });
+  const seen: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${seen.length}/${expected} messages on ${topic}`)), 30_000);
+    void consumer.run({
+      eachBatch: async ({ batch }: EachBatchPayload) => {
+        seen.push(...batch.messages);
+        if (seen.length >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return seen;
+}
+
+function asRecords(topic: string, messages: KafkaMessage[]): KafkaRecordIn[] {
+  return messages.map((m, i) => ({ topic, partition: 0, offset: i, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: {} }));
+}
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+  await producer.connect();
+});
+
+afterAll(async () => {
+  // Leave the stack's tables as they were: this run's users go.
+  await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [touchedIds]);
+  await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [touchedIds]);
+  await pool.query("DELETE FROM rejected_users WHERE batch_id LIKE $1", [`%-${run}`]);
+  for (let i = 0; i < touchedIds.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [touchedIds.slice(i, i + 100)]);
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await Promise.allSettled([admin.disconnect(), producer.disconnect(), pool.end(), cassandra.shutdown()]);
+});
+
+describe('persist', () => {
+  it('upserts by login.uuid, keeps rejected records with reasons, and queues only new or changed users', async () => {
+    const batch = users(`persist-${run}`, 50);
+    const bad = { ...batch[0], login: { ...batch[0]!.login, uuid: 'not-a-uuid' } };
+    const deps = { pool, triggerPublish: async () => undefined, log: quiet };
+    const first = await persistUsers(deps, { batchId: `b1-${run}`, users: [...batch, batch[3]!, bad as unknown as RandomUser], rejected: [{ reason: 'results[9] email: missing', record: { nul: 'a\u0000b' } }] });
+    expect(first).toEqual({ batchId: `b1-${run}`, persisted: 50, queued: 50, rejected: 2 });
+
+    const again = await persistUsers(deps, { batchId: `b2-${run}`, users: batch, rejected: [] });
+    expect(again.queued).toBe(0);
+    const changed = [{ ...batch[1]!, email: 'changed@example.com' }];
+    expect((await persistUsers(deps, { batchId: `b3-${run}`, users: changed, rejected: [] })).queued).toBe(1);
+
+    const ids = batch.map((u) => u.login.uuid);
+    const rows = await pool.query<{ n: string; seen: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE last_seen_at > first_seen_at) AS seen FROM raw_users WHERE user_id = ANY($1::uuid[])', [ids]);
+    expect(rows.rows[0]).toEqual({ n: '50', seen: '50' });
+    const rejected = await pool.query<{ reason: string }>('SELECT reason FROM rejected_users WHERE batch_id = $1 ORDER BY id', [`b1-${run}`]);
+    expect(rejected.rows.map((r) => r.reason)).toEqual(['results[9] email: missing', expect.stringMatching(/^users\[51\] login\.uuid: /)]);
+    // Clean up the outbox rows this test queued, so the live pipeline never publishes them.
+    await pool.query('UPDATE outbox SET published_at = now() WHERE user_id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
+  });
+});
+
+describe('publish → transform → sink', () => {
+  const batch = users(`flow-${run}`, 300);
+  const ids = batch.map((u) => u.login.uuid);
+
+  it('drains the outbox once across two concurrent publishers, in the Confluent wire format', async () => {
+    await persistUsers({ pool, triggerPublish: async () => undefined, log: quiet }, { batchId: `flow-${run}`, users: batch, rejected: [] });
+    // Only this test's rows: other outbox rows (earlier runs, the live pipeline) are not ours to publish here.
+    await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND NOT (user_id = ANY($1::uuid[]))', [ids]);
+    const deps = { pool, producer, codec, topics: { raw: topics.raw, dlq: topics.dlq }, log: quiet };
+    const [a, b] = await Promise.all([publishOutbox(deps, { batchSize: 40, maxBatches: 100 }), publishOutbox(deps, { batchSize: 40, maxBatches: 100 })]);
+    expect(a.published + b.published).toBe(300);
+    const left = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE user_id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
+    expect(left.rows[0]?.n).toBe('0');
+
+    const messages = await readAll(topics.raw, 300);
+    expect(new Set(messages.map((m) => String(m.key)))).toEqual(new Set(ids));
+    const schemaId = AvroCodec.schemaIdOf(messages[0]!.value!);
+    const registered = await fetch(`${config.schemaRegistry.url}/schemas/ids/${schemaId}`);
+    expect(registered.status).toBe(200);
+  });
+
+  it('transforms raw records to clean ones and dead-letters a poison message with its reason, the batch going on', async () => {
+    const raw = asRecords(topics.raw, await readAll(topics.raw, 300));
+    const poison: KafkaRecordIn = { topic: topics.raw, partition: 0, offset: 999, timestamp: Date.now(), key: Buffer.from('poison'), value: Buffer.from('{"not":"avro"}'), headers: {} };
+    const report = await transformRecords({ producer, codec, topics: { clean: topics.clean, dlq: topics.dlq }, log: quiet }, [...raw.slice(0, 150), poison, ...raw.slice(150)]);
+    expect(report).toEqual({ received: 301, transformed: 300, deadLettered: 1 });
+
+    const [dead] = await readAll(topics.dlq, 1);
+    expect(String(dead?.key)).toBe('poison');
+    expect(String(dead?.value)).toBe('{"not":"avro"}');
+    expect(String(dead?.headers?.reason)).toMatch(/^WireFormatError: not Confluent wire format/);
+    expect(dead?.headers).toMatchObject({ stage: Buffer.from('transform'), source_topic: Buffer.from(topics.raw), source_offset: Buffer.from('999') });
+  });
+
+  it('sinks clean records into Cassandra exactly once per user, however often they are replayed', async () => {
+    const clean = asRecords(topics.clean, await readAll(topics.clean, 300));
+    const deps = { cassandra, producer, codec, topics: { dlq: topics.dlq }, log: quiet };
+    expect(await sinkRecords(deps, clean)).toEqual({ received: 300, written: 300, deadLettered: 0 });
+    expect(await sinkRecords(deps, [...clean, ...clean.slice(0, 10)])).toEqual({ received: 310, written: 300, deadLettered: 0 });
+
+    const sample = batch[7]!;
+    const row = (await cassandra.execute('SELECT * FROM created_users WHERE id = ?', [sample.login.uuid])).first();
+    expect(row.get('first_name')).toBe(sample.name.first);
+    expect(row.get('post_code')).toBe(String(sample.location.postcode));
+    expect((row.get('dob') as Date).toISOString()).toBe(new Date(sample.dob.date).toISOString());
+    expect(row.get('address')).toBe(`${sample.location.street.number} ${sample.location.street.name}, ${sample.location.city}, ${sample.location.state}, ${sample.location.country}`);
+    let found = 0;
+    for (let i = 0; i < ids.length; i += 100) {
+      const result = await cassandra.execute('SELECT id FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)]);
+      found += result.rowLength;
+    }
+    expect(found).toBe(300);
+  });
+});
