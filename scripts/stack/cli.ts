@@ -37,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
       if (json) {
         process.stdout.write(`${JSON.stringify({ home: ctx.home, services: rows }, null, 2)}\n`);
       } else {
-        for (const r of rows) process.stdout.write(`${r.name.padEnd(16)} ${r.state.padEnd(10)} ${String(r.pid ?? '-').padEnd(8)} ${r.endpoint}\n`);
+        for (const r of rows) {
+          process.stdout.write(`${r.name.padEnd(16)} ${r.state.padEnd(10)} ${String(r.pid ?? '-').padEnd(8)} ${`${r.rssMb} MB`.padStart(8)}  ${r.endpoint}\n`);
+        }
+        process.stdout.write(`${'total'.padEnd(36)}${`${rows.reduce((sum, r) => sum + r.rssMb, 0)} MB`.padStart(8)}\n`);
       }
       return 0;
     }

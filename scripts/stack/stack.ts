@@ -4,13 +4,15 @@
  */
 import { StackError, type Service, type StackContext } from './service';
 import { services } from './services';
-import { awaitRunning, livePid, probeOnce, start, state, stop, type ServiceState } from './supervisor';
+import { awaitRunning, groupRssMb, livePid, probeOnce, start, state, stop, type ServiceState } from './supervisor';
 import { provision } from './provision';
 
 export interface ServiceStatus {
   name: string;
   state: ServiceState;
   pid: number | null;
+  /** Resident memory of the service's processes, in MB (0 when down). */
+  rssMb: number;
   endpoint: string;
   log: string;
 }
@@ -72,13 +74,17 @@ export async function up(ctx: StackContext, only: Service[] = services, report: 
 
 export async function status(ctx: StackContext): Promise<ServiceStatus[]> {
   return Promise.all(
-    services.map(async (service) => ({
-      name: service.name,
-      state: await state(service, ctx),
-      pid: livePid(ctx, service.name) ?? null,
-      endpoint: service.endpoint(ctx),
-      log: ctx.logFile(service.name),
-    })),
+    services.map(async (service) => {
+      const pid = livePid(ctx, service.name) ?? null;
+      return {
+        name: service.name,
+        state: await state(service, ctx),
+        pid,
+        rssMb: pid === null ? 0 : groupRssMb(pid),
+        endpoint: service.endpoint(ctx),
+        log: ctx.logFile(service.name),
+      };
+    }),
   );
 }
 

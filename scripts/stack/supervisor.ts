@@ -4,7 +4,7 @@
  * start time of that pid, so `down` stops exactly the processes `up` started, never a reused pid.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,6 +61,24 @@ export function livePid(ctx: StackContext, name: string): number | undefined {
     return undefined;
   }
   return record.pid;
+}
+
+/** Resident memory of a service: every process in its process group (PostgreSQL forks workers). */
+export function groupRssMb(pgid: number): number {
+  let kb = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
+      kb += Number(rss?.[1] ?? 0);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return Math.round(kb / 1024);
 }
 
 export async function probeOnce(service: Service, ctx: StackContext): Promise<string | undefined> {
