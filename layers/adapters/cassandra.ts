@@ -1,6 +1,6 @@
 /** Cassandra adapter: the only place the pipeline builds cassandra-driver clients. */
 import { readFileSync } from 'node:fs';
-import { Client, auth, types } from 'cassandra-driver';
+import { Client, auth, policies, types } from 'cassandra-driver';
 import type { Config } from '../config';
 
 export interface CassandraOptions {
@@ -19,6 +19,8 @@ export function createCassandra(config: Config['cassandra'], options: CassandraO
     authProvider: options.username ? new auth.PlainTextAuthProvider(options.username, options.password ?? '') : undefined,
     queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
     socketOptions: { connectTimeout: 5000, readTimeout: 15_000 },
+    // The default backs off to 10 minutes; a node back from a restart should be used within seconds.
+    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 5000, false) },
   });
 }
 

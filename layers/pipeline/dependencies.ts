@@ -3,7 +3,7 @@
  * them across invocations) from the one config module. Handlers ask for the deps they need.
  */
 import type { Client } from 'cassandra-driver';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { loadConfig, type Config } from '../config';
 import { AvroCodec } from '../adapters/avro-codec';
@@ -37,7 +37,13 @@ function getPool(): Pool {
 
 function getProducer(): Promise<Producer> {
   if (!producer) {
-    const p = createKafka(pipelineConfig().kafka).producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    const p = createKafka(pipelineConfig().kafka).producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      // Murmur2 on the key, as the Java client: a user's records land on the same partition everywhere.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     producer = p.connect().then(() => p);
     // A failed connect must not be cached: the next invocation tries again.
     producer.catch(() => (producer = undefined));

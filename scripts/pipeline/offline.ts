@@ -48,7 +48,8 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
   const onData = (chunk: Buffer): void => {
     log.write(chunk);
     const text = chunk.toString();
-    if (/Server ready/.test(text)) ready = true;
+    // serverless-offline prints this once its Lambda API (what fetch, Airflow and tests invoke) listens.
+    if (/Offline \[http for lambda\] listening/.test(text)) ready = true;
     if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line);
   };
   child.stdout?.on('data', onData);

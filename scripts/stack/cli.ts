@@ -1,10 +1,11 @@
 /**
  * npm run stack:up | stack:down | stack:status [-- --json]
  * Options: --only a,b  (up: just these services and what they depend on)
+ *          --with a,b  (up: the core services plus these optional ones, e.g. airflow,spark)
  */
 import { createContext } from './context';
-import { StackError } from './service';
-import { serviceNamed, services } from './services';
+import { StackError, type Service } from './service';
+import { coreServices, serviceNamed } from './services';
 import { down, status, up } from './stack';
 
 function progress(message: string): void {
@@ -15,7 +16,9 @@ async function main(argv: string[]): Promise<number> {
   const [command = 'status', ...rest] = argv;
   const json = rest.includes('--json');
   const onlyIndex = rest.indexOf('--only');
-  const only = onlyIndex >= 0 ? (rest[onlyIndex + 1] ?? '').split(',').filter(Boolean).map(serviceNamed) : services;
+  const withIndex = rest.indexOf('--with');
+  const listed = (index: number): Service[] => (rest[index + 1] ?? '').split(',').filter(Boolean).map(serviceNamed);
+  const only = onlyIndex >= 0 ? listed(onlyIndex) : [...coreServices, ...(withIndex >= 0 ? listed(withIndex) : [])];
   const ctx = createContext(progress);
   switch (command) {
     case 'up': {

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../layers/config';
 
-export type ServiceName = 'zookeeper' | 'kafka' | 'postgres' | 'schema-registry' | 'cassandra';
+export type ServiceName = 'zookeeper' | 'kafka' | 'postgres' | 'schema-registry' | 'cassandra' | 'airflow' | 'spark';
 
 /** How to start a service's process; the supervisor spawns it detached, logging to its own file. */
 export interface LaunchSpec {
@@ -47,6 +47,8 @@ export interface StackContext {
 
 export interface Service {
   name: ServiceName;
+  /** Started only when asked for (`stack:up -- --with airflow`); the core pipeline does not need it. */
+  optional?: boolean;
   /** Services that must answer before this one starts. */
   dependsOn: ServiceName[];
   port(ctx: StackContext): number;

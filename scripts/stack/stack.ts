@@ -3,7 +3,7 @@
  * Independent services start side by side; each waits only for what it depends on.
  */
 import { StackError, type Service, type StackContext } from './service';
-import { services } from './services';
+import { coreServices, services } from './services';
 import { awaitRunning, groupRssMb, livePid, probeOnce, start, state, stop, type ServiceState } from './supervisor';
 import { provision } from './provision';
 
@@ -44,7 +44,7 @@ async function ensureRunning(service: Service, ctx: StackContext): Promise<'star
 }
 
 /** `report` is filled as services start, so a caller still knows what was started when `up` fails. */
-export async function up(ctx: StackContext, only: Service[] = services, report: UpReport = { started: [], alreadyRunning: [], provisioned: false }): Promise<UpReport> {
+export async function up(ctx: StackContext, only: Service[] = coreServices, report: UpReport = { started: [], alreadyRunning: [], provisioned: false }): Promise<UpReport> {
   const pending = new Map<string, Promise<void>>();
   const launch = (service: Service): Promise<void> => {
     let promise = pending.get(service.name);
@@ -73,8 +73,10 @@ export async function up(ctx: StackContext, only: Service[] = services, report: 
 }
 
 export async function status(ctx: StackContext): Promise<ServiceStatus[]> {
+  // Optional services appear once they have been started.
+  const shown = services.filter((s) => !s.optional || livePid(ctx, s.name) !== undefined);
   return Promise.all(
-    services.map(async (service) => {
+    shown.map(async (service) => {
       const pid = livePid(ctx, service.name) ?? null;
       return {
         name: service.name,

@@ -100,6 +100,15 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+async function portFreeWithin(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portFree(port))) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
+}
+
 function renderYaml(ctx: StackContext, dataDir: string): string {
   const values: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -146,7 +155,8 @@ export const cassandra: Service = {
     }
     const heap = heapSize(ctx);
     for (const [port, what] of [[STORAGE_PORT, 'storage (inter-node)'], [JMX_PORT, 'JMX']] as const) {
-      if (!(await portFree(port))) {
+      // Right after a stop the kernel may hold these a few seconds longer than the CQL port.
+      if (!(await portFreeWithin(port, 15_000))) {
         throw new StackError('cassandra', `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`, ctx.logFile('cassandra'));
       }
     }

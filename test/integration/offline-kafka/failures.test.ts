@@ -1,0 +1,152 @@
+/**
+ * Failure semantics under the real `sls offline start`: a throwing handler is retried with backoff
+ * and nothing is committed past it; after maximumRetryAttempts the batch goes to the on-failure
+ * topic and consumption moves on; bisection isolates a poison record; ReportBatchItemFailures
+ * commits up to the first failed offset and retries from there; a malformed result is a failure.
+ */
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { FAILURE_HEADERS } from '../../../plugins/offline-kafka/destinations';
+import {
+  cleanUp, committedOffsets, createTopics, deliveries, eventually, json, newRun, Offline, offsetsOf, readTopic, testKafka, testProducer,
+  type Run,
+} from './harness';
+
+let run: Run;
+let kafka: Kafka;
+let admin: Admin;
+let producer: Producer;
+let offline: Offline;
+
+beforeAll(async () => {
+  run = newRun();
+  kafka = testKafka();
+  admin = kafka.admin();
+  producer = testProducer(kafka);
+  await Promise.all([admin.connect(), producer.connect()]);
+  await createTopics(admin, run, { stuck: 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 });
+  offline = new Offline({ run });
+  await offline.waitForConsumers(['stuck', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut']);
+});
+
+afterAll(async () => {
+  expect(await offline?.stop()).toBe(0);
+  await cleanUp(admin, run);
+  await Promise.all([producer?.disconnect(), admin?.disconnect()]);
+});
+
+const header = (headers: Record<string, unknown> | undefined, name: string) => String(headers?.[name]);
+
+describe('a throwing handler (maximumRetryAttempts -1, the AWS default)', () => {
+  it('retries the same batch with growing backoff and commits nothing past it', async () => {
+    const topic = run.topic('stuck');
+    await producer.send({ topic, acks: -1, messages: [json({ n: 0 }), json({ n: 1 }), json({ poison: true }), json({ n: 3 })] });
+    await eventually(() => deliveries(run, 'stuck'), (list) => list.length >= 1);
+    await producer.send({ topic, acks: -1, messages: [json({ n: 4 })] });
+    const invocations = await eventually(() => deliveries(run, 'stuck'), (list) => list.length >= 5);
+    for (const invocation of invocations) expect(offsetsOf(invocation)).toEqual([0, 1, 2, 3]);
+    const gaps = invocations.slice(1, 5).map((inv, i) => inv.receivedAt - invocations[i]!.receivedAt);
+    // Backoff 100 ms doubling, capped at 400 ms (custom.offlineKafka.retryBackoff).
+    expect(gaps[0]).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]).toBeGreaterThanOrEqual(190);
+    expect(gaps[2]).toBeGreaterThanOrEqual(390);
+    expect(gaps[3]).toBeGreaterThanOrEqual(390);
+    expect(await committedOffsets(admin, run.groupId('stuck', 'stuck'), topic)).toEqual([-1]);
+    expect(offline.matching(/stuck ← \S+-0 offsets 0-3 \(4 records\) \d+ ms: failed: .*poison record at .*-0@2 \(attempt \d+ of ∞\), retrying in \d+ ms/).length)
+      .toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () => {
+  it('sends the batch to the on-failure topic after 3 attempts, with the error and origin in headers, then moves on', async () => {
+    const topic = run.topic('dlq-source');
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [json({ n: 0 }, { key: 'k0', headers: { trace: 't0' } }), json({ poison: true }, { key: 'k1' }), json({ n: 2 }, { key: 'k2' })],
+    });
+    const dead = await readTopic(kafka, run.topic('dlq'), 3);
+    expect(deliveries(run, 'dlq').map(offsetsOf)).toEqual([[0, 1, 2], [0, 1, 2], [0, 1, 2]]);
+    expect(dead.map((m) => [String(m.key), String(m.value)])).toEqual([
+      ['k0', JSON.stringify({ n: 0 })],
+      ['k1', JSON.stringify({ poison: true })],
+      ['k2', JSON.stringify({ n: 2 })],
+    ]);
+    dead.forEach((message, i) => {
+      expect(header(message.headers, FAILURE_HEADERS.error)).toMatch(/poison record at .*-0@1/);
+      expect(header(message.headers, FAILURE_HEADERS.topic)).toBe(topic);
+      expect(header(message.headers, FAILURE_HEADERS.partition)).toBe('0');
+      expect(header(message.headers, FAILURE_HEADERS.offset)).toBe(String(i));
+      expect(header(message.headers, FAILURE_HEADERS.attempts)).toBe('3');
+      expect(header(message.headers, FAILURE_HEADERS.function)).toBe('dlq');
+    });
+    expect(header(dead[0]?.headers, 'trace')).toBe('t0');
+    await eventually(() => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic), (offsets) => offsets[0] === 3);
+
+    await producer.send({ topic, acks: -1, messages: [json({ n: 3 })] });
+    await eventually(() => deliveries(run, 'dlq').map(offsetsOf), (list) => list.length === 4);
+    expect(deliveries(run, 'dlq').map(offsetsOf)[3]).toEqual([3]);
+    await eventually(() => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic), (offsets) => offsets[0] === 4);
+  });
+});
+
+describe('bisectBatchOnFunctionError with maximumRetryAttempts 1', () => {
+  it('splits the failing batch until the poison record is alone, and discards only that record', async () => {
+    const topic = run.topic('bisect');
+    await producer.send({ topic, acks: -1, messages: Array.from({ length: 8 }, (_, n) => json(n === 5 ? { poison: true } : { n })) });
+    const dead = await readTopic(kafka, run.topic('bisect-dlq'), 1);
+    await eventually(() => committedOffsets(admin, run.groupId('bisect', 'bisect'), topic), (offsets) => offsets[0] === 8);
+    expect(deliveries(run, 'bisect').map(offsetsOf)).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [4, 5],
+      [4],
+      [5],
+      [5],
+      [6, 7],
+    ]);
+    expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['5']);
+    expect(String(dead[0]?.value)).toBe(JSON.stringify({ poison: true }));
+  });
+});
+
+describe('ReportBatchItemFailures with maximumRetryAttempts 1', () => {
+  it('commits up to the first failed offset, retries from there, and discards the rest after the last attempt', async () => {
+    const topic = run.topic('partial');
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [json({ n: 0 }), json({ failOnce: true }), json({ n: 2 }), json({ fail: true }), json({ n: 4 })],
+    });
+    const dead = await readTopic(kafka, run.topic('partial-dlq'), 2);
+    expect(deliveries(run, 'partial').map(offsetsOf)).toEqual([
+      [0, 1, 2, 3, 4],
+      [1, 2, 3, 4],
+    ]);
+    expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['3', '4']);
+    expect(offline.matching(/partial ← \S+-0 offsets 0-4 \(5 records\) \d+ ms: partial failure from offset 1 .*committed to 1, retrying in/)).toHaveLength(1);
+    await eventually(() => committedOffsets(admin, run.groupId('partial', 'partial'), topic), (offsets) => offsets[0] === 5);
+  });
+});
+
+describe('a malformed handler result under ReportBatchItemFailures', () => {
+  it('fails the batch with a clear log line', async () => {
+    const topic = run.topic('malformed');
+    await producer.send({ topic, acks: -1, messages: [json({ n: 0 }), json({ n: 1 })] });
+    await eventually(() => committedOffsets(admin, run.groupId('malformed', 'malformed'), topic), (offsets) => offsets[0] === 2);
+    expect(deliveries(run, 'malformed').map(offsetsOf)).toEqual([[0, 1]]);
+    expect(
+      offline.matching(/malformed ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: malformed handler result: batchItemFailures\[0\]\.itemIdentifier must be/),
+    ).toHaveLength(1);
+    expect(offline.matching(/malformed ← \S+-0: dropped offsets 0-1 \(2 records\): no on-failure destination/)).toHaveLength(1);
+  });
+});
+
+describe('a handler that outlives its timeout (timeout: 1, maximumRetryAttempts 0)', () => {
+  it("counts serverless-offline's Lambda timeout as a failed batch", async () => {
+    const topic = run.topic('timeout');
+    await producer.send({ topic, acks: -1, messages: [json({ sleepMs: 3000 })] });
+    await eventually(() => committedOffsets(admin, run.groupId('timesOut', 'timeout'), topic), (offsets) => offsets[0] === 1);
+    expect(offline.matching(/timesOut ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .*[Tt]imeout.* \(attempt 1 of 1\); giving up on 1 record/)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * Runs the fixture service under the real `sls offline start` against the stack's broker, and the
+ * Kafka chores around it: unique topics per run, producing, reading committed offsets.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Partitioners, type Admin, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { createKafka } from '../../../layers/adapters/kafka';
+import { loadConfig } from '../../../layers/config';
+import { clearInvocations, readInvocations, type Invocation } from '../../fixtures/offline-kafka/probe';
+
+export const config = loadConfig();
+export const FIXTURE_DIR = path.resolve(__dirname, '../../fixtures/offline-kafka');
+const SLS = path.resolve(__dirname, '../../../node_modules/osls/bin/serverless.js');
+const SERVICE = 'offline-kafka-fixture';
+
+/** The fixture's topics (suffix → partitions); serverless.yml names them `${prefix}.${suffix}`. */
+export const FIXTURE_TOPICS: Record<string, number> = {
+  payload: 1,
+  batching: 1,
+  ordered: 3,
+  stuck: 1,
+  'dlq-source': 1,
+  dlq: 1,
+  bisect: 1,
+  'bisect-dlq': 1,
+  partial: 1,
+  'partial-dlq': 1,
+  malformed: 1,
+  timeout: 1,
+  positions: 1,
+  filtered: 1,
+  slow: 1,
+};
+
+/** Functions with an enabled event source mapping in the fixture. */
+export const FIXTURE_CONSUMERS = [
+  'payloadKafka', 'payloadMsk', 'batching', 'ordered', 'stuck', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut',
+  'trimHorizon', 'latest', 'atTimestamp', 'sharedGroup', 'filtered', 'slow',
+];
+
+export interface Run {
+  stage: string;
+  prefix: string;
+  topic(suffix: string): string;
+  functionName(functionKey: string): string;
+  /** The default consumer group of a function's event on a fixture topic. */
+  groupId(functionKey: string, suffix: string): string;
+}
+
+export function newRun(): Run {
+  const id = randomUUID();
+  const stage = `t${id.slice(0, 8)}`;
+  const prefix = `test.esm.${id}`;
+  const functionName = (key: string): string => `${SERVICE}-${stage}-${key}`;
+  return {
+    stage,
+    prefix,
+    topic: (suffix) => `${prefix}.${suffix}`,
+    functionName,
+    groupId: (key, suffix) => `${functionName(key)}-${prefix}.${suffix}`,
+  };
+}
+
+export function testKafka(): Kafka {
+  return createKafka(config.kafka, { clientId: 'offline-kafka-test' });
+}
+
+export function testProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+}
+
+export async function createTopics(admin: Admin, run: Run, topics: Record<string, number> = FIXTURE_TOPICS): Promise<void> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: Object.entries(topics).map(([suffix, numPartitions]) => ({ topic: run.topic(suffix), numPartitions })),
+  });
+}
+
+/** Deletes the run's topics, the consumer groups that read them and what its handlers recorded. */
+export async function cleanUp(admin: Admin | undefined, run: Run): Promise<void> {
+  clearInvocations(run.functionName(''));
+  if (!admin) return;
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${run.prefix}.`));
+  const { groups } = await admin.listGroups();
+  const groupIds = groups.map((g) => g.groupId).filter((id) => id.includes(run.prefix));
+  if (groupIds.length > 0) await admin.deleteGroups(groupIds).catch(() => undefined);
+  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+}
+
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<number[]> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (offsets?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset));
+}
+
+export function json(value: unknown, extra: Partial<Message> = {}): Message {
+  return { value: JSON.stringify(value), ...extra };
+}
+
+/** Polls until `read()` satisfies `done`, or fails with the last value seen. */
+export async function eventually<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; last value: ${JSON.stringify(value)?.slice(0, 2000)}`);
+    await sleep(100);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Offsets a function received, per invocation, in invocation order. */
+export function deliveries(run: Run, functionKey: string): Invocation[] {
+  return readInvocations(run.functionName(functionKey));
+}
+
+export function offsetsOf(invocation: Invocation): number[] {
+  return Object.values(invocation.event.records).flatMap((records) => records.map((r) => r.offset));
+}
+
+export function decodedValues(invocation: Invocation): unknown[] {
+  return Object.values(invocation.event.records).flatMap((records) =>
+    records.map((r) => (r.value === undefined ? null : (JSON.parse(Buffer.from(r.value, 'base64').toString('utf8')) as unknown))),
+  );
+}
+
+/** Reads `count` records of a topic from the beginning with a throwaway group. */
+export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 15_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `offline-kafka-test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    await eventually(() => messages.length, (n) => n >= count, timeoutMs);
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export interface OfflineOptions {
+  run: Run;
+  /** Overrides every mapping's brokers (custom.offlineKafka.brokers). */
+  offlineBrokers?: string;
+  config?: string;
+  params?: Record<string, string>;
+}
+
+/** `sls offline start` on the fixture service, with its output kept for assertions. */
+export class Offline {
+  readonly lines: string[] = [];
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<number | null>;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(options: OfflineOptions) {
+    const params: Record<string, string> = {
+      prefix: options.run.prefix,
+      brokers: config.kafka.brokers.join(','),
+      lambdaPort: '0',
+      ...(options.offlineBrokers && { offlineBrokers: options.offlineBrokers }),
+      ...options.params,
+    };
+    const args = [SLS, 'offline', 'start', '--stage', options.run.stage, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
+    if (options.config) args.push('--config', options.config);
+    this.child = spawn(process.execPath, args, { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let partial = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const text = partial + chunk.toString('utf8');
+        const parts = text.split('\n');
+        partial = parts.pop() ?? '';
+        this.lines.push(...parts);
+        for (const wake of this.waiters) wake();
+      });
+    }
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  /** Resolves with the first line (from the start) matching, waiting for it if needed. */
+  async waitForLine(pattern: RegExp, timeoutMs = 30_000, from = 0): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.lines.slice(from).find((l) => pattern.test(l));
+      if (line !== undefined) return line;
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${this.lines.slice(-60).join('\n')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, 200);
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  /** Waits until each function's consumer joined its group (after that, LATEST is pinned). */
+  async waitForConsumers(functionKeys: readonly string[] = FIXTURE_CONSUMERS, timeoutMs = 60_000): Promise<void> {
+    await Promise.all(functionKeys.map((key) => this.waitForLine(new RegExp(`offline-kafka: ${key} ← \\S+ consuming as group`), timeoutMs)));
+  }
+
+  matching(pattern: RegExp): string[] {
+    return this.lines.filter((line) => pattern.test(line));
+  }
+
+  /** Ctrl-C, as a developer would; resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGINT', timeoutMs = 30_000): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'killed'>((resolve) => {
+      timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve('killed');
+      }, timeoutMs);
+    });
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (result === 'killed') throw new Error(`sls offline did not exit within ${timeoutMs} ms after ${signal}`);
+    return result;
+  }
+}
