@@ -1,0 +1,61 @@
+/**
+ * Schema evolution against the real registry in BACKWARD mode: a compatible change (a new field
+ * with a default) is registered and flows to readers of the old schema; an incompatible one is
+ * refused with a clear, named error.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../layers/config';
+import { AvroCodec, SchemaRegistrationError } from '../../layers/adapters/avro-codec';
+import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { cleanUserSchema, cleanUserType, type AvroRecordSchema } from '../../layers/domain/avro';
+import type { CleanUser } from '../../layers/domain/transform';
+
+const config = loadConfig();
+const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const subject = `test.evolution.${randomUUID()}-value`;
+
+const user: CleanUser = {
+  id: '5b7e4c1e-8d0a-4c55-9a55-2f1f5e0d9c11',
+  first_name: 'Zoë',
+  last_name: 'Ørsted',
+  gender: 'female',
+  address: '12 Main St, Springfield, Illinois, United States',
+  post_code: '62701',
+  email: 'zoe@example.com',
+  username: 'zoe',
+  dob: new Date('1990-05-06T07:08:09.000Z'),
+  registered_date: new Date('2015-01-02T03:04:05.000Z'),
+  phone: '(555) 010-0000',
+  picture: 'https://randomuser.me/api/portraits/med/women/1.jpg',
+  nat: 'US',
+};
+
+function evolved(fields: AvroRecordSchema['fields']): AvroRecordSchema {
+  return { ...cleanUserSchema, fields };
+}
+
+afterAll(async () => {
+  await fetch(`${config.schemaRegistry.url}/subjects/${subject}`, { method: 'DELETE' }).catch(() => undefined);
+});
+
+describe('schema evolution in BACKWARD mode', () => {
+  it('accepts a new optional field, and a reader of the old schema still decodes the new data', async () => {
+    const v1 = await codec.register(subject, cleanUserSchema);
+    const v2 = await codec.register(subject, evolved([...cleanUserSchema.fields, { name: 'middle_name', type: ['null', 'string'], default: null }]));
+    expect(v2.id).not.toBe(v1.id);
+    const written = codec.encode(v2, { ...user, middle_name: 'Anne' });
+    const readAsV1 = await codec.decode<CleanUser>(written, cleanUserType);
+    expect(readAsV1).toEqual(user);
+    expect(await codec.decode<CleanUser>(codec.encode(v1, user), cleanUserType)).toEqual(user);
+  });
+
+  it('refuses an incompatible change with a named error that says why', async () => {
+    await codec.register(subject, cleanUserSchema);
+    const incompatible = evolved(cleanUserSchema.fields.map((f) => (f.name === 'post_code' ? { ...f, type: 'long' } : f)));
+    const attempt = codec.register(subject, incompatible);
+    await expect(attempt).rejects.toBeInstanceOf(SchemaRegistrationError);
+    await expect(attempt).rejects.toThrow(new RegExp(`^schema for ${subject.replaceAll('.', '\\.')} refused: .*(?:incompatib|Incompatib)`));
+    const required = evolved([...cleanUserSchema.fields, { name: 'loyalty_tier', type: 'string' }]);
+    await expect(codec.register(subject, required)).rejects.toThrow(/refused/);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * `sls package` turns serverless.yml into a CloudFormation template AWS would accept: every
+ * function on nodejs22.x, the schedule rules, and the Kafka event source mappings for transform and
+ * sink. Runs the real osls CLI (no AWS credentials needed to package).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '..', '..');
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+let resources: Record<string, Resource>;
+let out: string;
+
+beforeAll(async () => {
+  out = mkdtempSync(path.join(os.tmpdir(), 'tributary-package-'));
+  await run(path.join(root, 'node_modules/.bin/sls'), ['package', '--stage', 'prod', '--package', out], {
+    cwd: root,
+    env: { ...process.env, PATH: `${path.join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
+    timeout: 300_000,
+  });
+  const template = JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+  resources = template.Resources;
+}, 300_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('sls package', () => {
+  it('packages the five functions on nodejs22.x with configuration only through environment variables', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.map(([name]) => name).sort()).toEqual(['FetchLambdaFunction', 'PersistLambdaFunction', 'PublishLambdaFunction', 'SinkLambdaFunction', 'TransformLambdaFunction']);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env).toMatchObject({ TOPIC_USERS_RAW: 'users.raw', TOPIC_USERS_CLEAN: 'users.clean', TOPIC_USERS_DLQ: 'users.dlq', CASSANDRA_KEYSPACE: 'tributary', LAMBDA_ENDPOINT: '' });
+    }
+  });
+
+  it('schedules fetch and publish', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['FetchLambdaFunction', 'Arn'] } })] }),
+        expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['PublishLambdaFunction', 'Arn'] } })] }),
+      ]),
+    );
+  });
+
+  it('maps users.raw to transform and users.clean to sink as self-managed Kafka event sources', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    const byTopic = Object.fromEntries(mappings.map((m) => [(m.Topics as string[])[0], m]));
+    expect(Object.keys(byTopic).sort()).toEqual(['users.clean', 'users.raw']);
+    expect(byTopic['users.raw']).toMatchObject({ FunctionName: { 'Fn::GetAtt': ['TransformLambdaFunction', 'Arn'] }, StartingPosition: 'TRIM_HORIZON', BatchSize: 1000 });
+    expect(byTopic['users.clean']).toMatchObject({ FunctionName: { 'Fn::GetAtt': ['SinkLambdaFunction', 'Arn'] }, StartingPosition: 'TRIM_HORIZON' });
+    for (const m of mappings) expect(m.SelfManagedEventSource).toEqual({ Endpoints: { KafkaBootstrapServers: [expect.any(String)] } });
+  });
+});
