@@ -1,8 +1,8 @@
 /** fetch: a scheduled event, Airflow or a person asks for users; they go to persist. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parseFetchRequest } from '../layers/domain/requests';
 import { logger } from '../layers/logging/logger';
+import { pipelineMiddleware } from '../layers/pipeline/middleware';
 import { fetchDeps, pipelineConfig } from '../layers/pipeline/dependencies';
 import { batchIdFor, fetchAndHandOff } from '../layers/pipeline/fetch-users';
 
@@ -12,4 +12,4 @@ export const handler = middy(async (event: unknown) => {
   const report = await fetchAndHandOff(fetchDeps(), { ...request, batchId: batchIdFor(request) });
   logger.info('fetched', { ...report });
   return report;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(pipelineMiddleware());

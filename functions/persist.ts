@@ -1,8 +1,8 @@
 /** persist: raw users + outbox rows in one PostgreSQL transaction. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parsePersistBatch } from '../layers/domain/requests';
 import { logger } from '../layers/logging/logger';
+import { pipelineMiddleware } from '../layers/pipeline/middleware';
 import { persistDeps } from '../layers/pipeline/dependencies';
 import { persistUsers } from '../layers/pipeline/persist-users';
 
@@ -12,4 +12,4 @@ export const handler = middy(async (event: unknown) => {
   const report = await persistUsers(persistDeps(), batch);
   logger.info('persisted', { ...report });
   return report;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(pipelineMiddleware());

@@ -1,8 +1,8 @@
 /** publish: drains the outbox to users.raw; triggered by persist and by a schedule. */
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../layers/logging/logger';
+import { pipelineMiddleware } from '../layers/pipeline/middleware';
 import { pipelineConfig, publishDeps } from '../layers/pipeline/dependencies';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
 
@@ -12,4 +12,4 @@ export const handler = middy(async () => {
   const report = await publishOutbox(await publishDeps(), { batchSize: publish.batchSize, maxBatches: publish.maxBatchesPerRun });
   if (report.published + report.deadLettered > 0) logger.info('published', { ...report });
   return report;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(pipelineMiddleware());

@@ -1,8 +1,8 @@
 /** sink: Kafka-triggered on users.clean; idempotent upserts into Cassandra created_users. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { flattenKafkaEvent, recordName } from '../layers/domain/kafka-records';
 import { logger } from '../layers/logging/logger';
+import { pipelineMiddleware } from '../layers/pipeline/middleware';
 import { sinkDeps } from '../layers/pipeline/dependencies';
 import { sinkRecords } from '../layers/pipeline/sink-records';
 
@@ -12,4 +12,4 @@ export const handler = middy(async (event: unknown) => {
   const report = await sinkRecords(await sinkDeps(), records);
   logger.info('sunk', { ...report });
   return report;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(pipelineMiddleware());

@@ -1,8 +1,8 @@
 /** transform: Kafka-triggered on users.raw; clean users to users.clean, bad records to users.dlq. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { flattenKafkaEvent, recordName } from '../layers/domain/kafka-records';
 import { logger } from '../layers/logging/logger';
+import { pipelineMiddleware } from '../layers/pipeline/middleware';
 import { transformDeps } from '../layers/pipeline/dependencies';
 import { transformRecords } from '../layers/pipeline/transform-records';
 
@@ -12,4 +12,4 @@ export const handler = middy(async (event: unknown) => {
   const report = await transformRecords(await transformDeps(), records);
   logger.info('transformed', { ...report });
   return report;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(pipelineMiddleware());

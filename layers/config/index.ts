@@ -35,6 +35,9 @@ export interface StackPorts {
   schemaRegistry: number;
   postgres: number;
   cassandra: number;
+  airflow: number;
+  /** The Spark job's UI and REST API (the optional spark service). */
+  sparkUi: number;
 }
 
 export interface Config {
@@ -49,6 +52,10 @@ export interface Config {
   topics: { raw: string; clean: string; dlq: string };
   lambda: { endpoint: string | undefined; region: string; stage: string; persistFunction: string; publishFunction: string };
   publish: { batchSize: number; maxBatchesPerRun: number };
+  /** `sls invoke local` (IS_LOCAL without IS_OFFLINE): one invocation, then the process must be able to exit. */
+  singleInvocation: boolean;
+  /** The native stack's Airflow (scripts/stack/services/airflow.ts): its UI login. */
+  airflow: { user: string; password: string };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -59,6 +66,8 @@ export function loadConfig(env: Env = process.env): Config {
     schemaRegistry: readInt(env, 'SCHEMA_REGISTRY_PORT', topology.ports.schemaRegistry),
     postgres: readInt(env, 'POSTGRES_PORT', topology.ports.postgres),
     cassandra: readInt(env, 'CASSANDRA_PORT', topology.ports.cassandra),
+    airflow: readInt(env, 'AIRFLOW_PORT', topology.ports.airflow),
+    sparkUi: readInt(env, 'SPARK_UI_PORT', topology.ports.sparkUi),
   };
   return {
     host,
@@ -105,9 +114,15 @@ export function loadConfig(env: Env = process.env): Config {
       persistFunction: readString(env, 'PERSIST_FUNCTION_NAME', 'tributary-dev-persist'),
       publishFunction: readString(env, 'PUBLISH_FUNCTION_NAME', 'tributary-dev-publish'),
     },
+    singleInvocation: env.IS_LOCAL === 'true' && env.IS_OFFLINE !== 'true',
     publish: {
       batchSize: readInt(env, 'PUBLISH_BATCH_SIZE', 2000),
       maxBatchesPerRun: readInt(env, 'PUBLISH_MAX_BATCHES', 500),
+    },
+    airflow: {
+      // Dev defaults for the simple auth manager; documented in the README.
+      user: readString(env, 'AIRFLOW_ADMIN_USER', 'admin'),
+      password: readString(env, 'AIRFLOW_ADMIN_PASSWORD', 'admin'),
     },
     stack: {
       home: readString(env, 'TRIBUTARY_STACK_HOME', '.stack'),

@@ -23,7 +23,7 @@ export interface Topology {
     controlCenter: number;
   };
   kafka: { topics: TopicSpec[] };
-  postgres: { database: string; user: string; migrations: string; registryDatabase: string };
+  postgres: { database: string; user: string; migrations: string; registryDatabase: string; airflowDatabase: string };
   cassandra: { keyspace: string; replication: Record<string, string | number>; schema: string };
   schemaRegistry: { compatibility: string };
 }

@@ -96,3 +96,20 @@ export async function sinkDeps(): Promise<SinkDeps> {
   const [cassandraClient, kafkaProducer] = await Promise.all([getCassandra(), getProducer()]);
   return { cassandra: cassandraClient, producer: kafkaProducer, codec: getCodec(), topics: pipelineConfig().topics, log: logger };
 }
+
+/**
+ * Closes every client this process opened. A Lambda container keeps them between invocations;
+ * `sls invoke local` runs one invocation and would otherwise wait for idle sockets to time out.
+ */
+export async function closeClients(): Promise<void> {
+  const open: Promise<unknown>[] = [];
+  if (pool) open.push(pool.end());
+  if (producer) open.push(producer.then((p) => p.disconnect()));
+  if (cassandra) open.push(cassandra.then((c) => c.shutdown()));
+  lambda?.destroy();
+  pool = undefined;
+  producer = undefined;
+  cassandra = undefined;
+  lambda = undefined;
+  await Promise.allSettled(open);
+}

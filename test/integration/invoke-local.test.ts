@@ -1,0 +1,110 @@
+/**
+ * `sls invoke local -f <name>` works for every function against the real stack: the same handlers,
+ * bundled by esbuild, one invocation each, and the CLI exits when the invocation is done.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createCassandra } from '../../layers/adapters/cassandra';
+import { AvroCodec } from '../../layers/adapters/avro-codec';
+import { createPool } from '../../layers/adapters/postgres';
+import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { cleanUserSchema, rawUserSchema, toRawAvro } from '../../layers/domain/avro';
+import type { RandomUser } from '../../layers/domain/randomuser';
+import { toCleanUser } from '../../layers/domain/transform';
+import type { OfflineProcess } from '../../scripts/pipeline/offline';
+import type { RandomUserServer } from '../../scripts/randomuser/server';
+import { generateUsers } from '../../scripts/randomuser/generator';
+import { config, root, startFunctions, startRandomUser } from '../support/pipeline-harness';
+
+const run = promisify(execFile);
+const pool = createPool(config.postgres);
+const cassandra = createCassandra(config.cassandra);
+const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const tag = randomUUID().slice(0, 8);
+const users = generateUsers({ results: 3, seed: `invoke-${tag}`, page: 1, nats: null, gender: null, now: new Date('2026-01-01T00:00:00Z') }) as unknown as RandomUser[];
+const ids = users.map((u) => u.login.uuid);
+const extraIds: string[] = [];
+
+async function invokeLocal<T>(name: string, data: unknown, env: Record<string, string> = {}): Promise<T> {
+  const { stdout } = await run(`${root}/node_modules/.bin/sls`, ['invoke', 'local', '-f', name, '--data', JSON.stringify(data)], {
+    cwd: root,
+    env: { ...process.env, PATH: `${root}/node_modules/.bin:${process.env.PATH ?? ''}`, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  // The result is the last JSON document printed (log lines come before it).
+  const start = stdout.lastIndexOf('\n{');
+  return JSON.parse(stdout.slice(start + 1)) as T;
+}
+
+function kafkaEvent(topic: string, values: Buffer[]): unknown {
+  return {
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: config.kafka.brokers.join(','),
+    records: {
+      [`${topic}-0`]: values.map((value, offset) => ({ topic, partition: 0, offset, timestamp: Date.now(), timestampType: 'CREATE_TIME', value: value.toString('base64'), headers: [] })),
+    },
+  };
+}
+
+afterAll(async () => {
+  const all = [...ids, ...extraIds];
+  await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [all]);
+  await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [all]);
+  await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [all]);
+  await Promise.allSettled([pool.end(), cassandra.shutdown()]);
+});
+
+describe('sls invoke local', () => {
+  it('persist stores a batch in PostgreSQL', async () => {
+    const report = await invokeLocal<{ persisted: number; queued: number }>('persist', { batchId: `invoke-${tag}`, users, rejected: [] });
+    expect(report).toMatchObject({ persisted: 3, queued: 3 });
+    const rows = await pool.query('SELECT user_id FROM raw_users WHERE user_id = ANY($1::uuid[])', [ids]);
+    expect(rows.rowCount).toBe(3);
+  });
+
+  it('publish drains the outbox to users.raw', async () => {
+    const report = await invokeLocal<{ published: number }>('publish', {});
+    expect(report.published).toBeGreaterThanOrEqual(3);
+    const pending = await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL AND user_id = ANY($1::uuid[])', [ids]);
+    expect(pending.rowCount).toBe(0);
+  });
+
+  it('transform turns a users.raw event into users.clean records', async () => {
+    const schema = await codec.register(`${config.topics.raw}-value`, rawUserSchema);
+    const values = users.map((u) => codec.encode(schema, toRawAvro(u, { batch_id: `invoke-${tag}`, fetched_at: new Date(), source: 'randomuser' })));
+    const report = await invokeLocal<{ transformed: number; deadLettered: number }>('transform', kafkaEvent(config.topics.raw, values));
+    expect(report).toEqual({ received: 3, transformed: 3, deadLettered: 0 });
+  });
+
+  it('sink writes a users.clean event into Cassandra', async () => {
+    const schema = await codec.register(`${config.topics.clean}-value`, cleanUserSchema);
+    const values = users.map((u) => codec.encode(schema, toCleanUser(u)));
+    const report = await invokeLocal<{ written: number }>('sink', kafkaEvent(config.topics.clean, values));
+    expect(report).toMatchObject({ received: 3, written: 3, deadLettered: 0 });
+    const result = await cassandra.execute('SELECT id FROM created_users WHERE id IN ?', [ids]);
+    expect(result.rowLength).toBe(3);
+  });
+
+  describe('fetch (hands its batch to persist through the Lambda API of sls offline start)', () => {
+    let server: RandomUserServer;
+    let functions: OfflineProcess;
+    beforeAll(async () => {
+      server = await startRandomUser();
+      functions = await startFunctions(server.apiUrl, 'functions-invoke-local');
+    });
+    afterAll(async () => {
+      await functions?.stop();
+      await server?.close();
+    });
+
+    it('fetches from the randomuser API and persists through serverless-offline', async () => {
+      const report = await invokeLocal<{ batchId: string; persisted: number }>('fetch', { results: 25, seed: `invoke-fetch-${tag}` }, { RANDOMUSER_URL: server.apiUrl });
+      expect(report).toMatchObject({ fetched: 25, valid: 25, persisted: 25 });
+      const rows = await pool.query<{ user_id: string }>('SELECT user_id FROM raw_users WHERE batch_id = $1', [report.batchId]);
+      expect(rows.rowCount).toBe(25);
+      extraIds.push(...rows.rows.map((r) => r.user_id));
+    });
+  });
+});
