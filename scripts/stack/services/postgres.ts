@@ -115,12 +115,12 @@ export const postgres: Service = {
     }
   },
 
-  /** The pipeline's database and the registry's own database exist before anything connects. */
+  /** The pipeline's database and the registry's and Airflow's own databases exist before anything connects. */
   async initialize(ctx) {
     const c = client(ctx, 'postgres');
     await c.connect();
     try {
-      for (const name of [ctx.config.postgres.database, topology.postgres.registryDatabase]) {
+      for (const name of [ctx.config.postgres.database, topology.postgres.registryDatabase, topology.postgres.airflowDatabase]) {
         const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
         // Identifiers cannot be bound as parameters; these names come from our own topology, quoted.
         if (exists.rowCount === 0) await c.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
