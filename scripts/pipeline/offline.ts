@@ -4,7 +4,7 @@
  * Kafka consumers finish their in-flight batch and commit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +36,11 @@ function portAnswers(port: number): Promise<boolean> {
 }
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
+  const lambdaPort = options.lambdaPort ?? 3002;
+  if (await portAnswers(lambdaPort)) {
+    throw new Error(`port ${lambdaPort} (serverless-offline's Lambda API) is already in use: is another \`sls offline start\` (npm start) running?`);
+  }
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(path.join(options.root, 'node_modules/.bin/sls'), ['offline', 'start'], {
     cwd: options.root,
@@ -63,7 +68,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
     return code;
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
-  while (!(ready && (await portAnswers(options.lambdaPort ?? 3002)))) {
+  while (!(ready && (await portAnswers(lambdaPort)))) {
     if (exited !== undefined) throw new Error(`sls offline start exited during start-up (code ${exited}); see ${options.logFile}`);
     if (Date.now() > deadline) {
       await stop('SIGKILL');

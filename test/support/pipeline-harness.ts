@@ -24,7 +24,7 @@ export async function startFunctions(randomUserApiUrl: string, logName: string):
   return startOffline({
     root,
     env: { RANDOMUSER_URL: randomUserApiUrl, FETCH_SCHEDULE_ENABLED: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-    logFile: path.join(root, '.stack', 'logs', `${logName}.log`),
+    logFile: path.resolve(root, config.stack.home, 'logs', `${logName}.log`),
   });
 }
 
