@@ -58,7 +58,8 @@ afterAll(async () => {
 
 describe('sls invoke local', () => {
   it('persist stores a batch in PostgreSQL', async () => {
-    const report = await invokeLocal<{ persisted: number; queued: number }>('persist', { batchId: `invoke-${tag}`, users, rejected: [] });
+    // No Lambda API to nudge publish at: the next test's publish must be what drains these rows.
+    const report = await invokeLocal<{ persisted: number; queued: number }>('persist', { batchId: `invoke-${tag}`, users, rejected: [] }, { LAMBDA_ENDPOINT: 'http://127.0.0.1:9' });
     expect(report).toMatchObject({ persisted: 3, queued: 3 });
     const rows = await pool.query('SELECT user_id FROM raw_users WHERE user_id = ANY($1::uuid[])', [ids]);
     expect(rows.rowCount).toBe(3);
