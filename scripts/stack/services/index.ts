@@ -1,4 +1,5 @@
 import type { Service, ServiceName } from '../service';
+import { airflow } from './airflow';
 import { cassandra } from './cassandra';
 import { kafka } from './kafka';
 import { postgres } from './postgres';
@@ -6,7 +7,7 @@ import { schemaRegistry } from './schema-registry';
 import { zookeeper } from './zookeeper';
 
 /** Every native service, in an order where each comes after what it depends on. */
-export const services: Service[] = [zookeeper, postgres, kafka, schemaRegistry, cassandra];
+export const services: Service[] = [zookeeper, postgres, kafka, schemaRegistry, cassandra, airflow];
 
 /** What `stack:up` starts by default: everything but the optional services. */
 export const coreServices: Service[] = services.filter((s) => !s.optional);
