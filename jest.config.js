@@ -5,6 +5,9 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagno
 module.exports = {
   // Integration tests wait on real services (a restart, a consumer catching up); unit tests are fast anyway.
   testTimeout: 120000,
+  // Driver clients created at module level in a few suites (kafkajs, cassandra-driver, the AWS SDK)
+  // can keep sockets alive after their suite closed them; a finished run must still end.
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',
