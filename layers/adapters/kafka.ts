@@ -35,7 +35,9 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
         replicationFactor: t.replicationFactor,
         configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
       }));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // A broker just restarted may list no topics before its metadata cache is filled; createTopics
+    // then answers false (some already existed) and nothing is reported as created.
+    const created = missing.length > 0 && (await admin.createTopics({ topics: missing, waitForLeaders: true }));
     const present = topics.filter((t) => existing.has(t.name));
     if (present.length > 0) {
       const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
@@ -45,7 +47,7 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
       });
       if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
     }
-    return missing.map((t) => t.topic);
+    return created ? missing.map((t) => t.topic) : [];
   } finally {
     await admin.disconnect();
   }

@@ -1,7 +1,39 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { properties, writeIfChanged } from '../files';
-import { StackError, type Service } from '../service';
+import { StackError, type Service, type StackContext } from '../service';
+import { fourLetterWord } from './zookeeper';
+
+const BROKER_ID = 0;
+/** Kafka's zookeeper.session.timeout.ms default; a killed broker's registration outlives it by a tick. */
+const ZOOKEEPER_SESSION_MS = 18_000;
+
+/**
+ * A broker killed without a clean shutdown (power cut, SIGKILL, a VM restart) leaves its ephemeral
+ * /brokers/ids/<id> node in ZooKeeper until that session expires; a new broker starting before
+ * then dies at once with NodeExistsException. Wait the registration out instead of failing.
+ */
+async function waitForStaleRegistration(ctx: StackContext): Promise<void> {
+  const node = `/brokers/ids/${BROKER_ID}`;
+  const { host, ports } = ctx.config;
+  const deadline = Date.now() + ZOOKEEPER_SESSION_MS + 15_000;
+  let announced = false;
+  for (;;) {
+    const dump = await fourLetterWord('dump', host, ports.zookeeper, 3000).catch(() => '');
+    // A ZooKeeper started with an older whitelist answers "not executed"; nothing to wait on then.
+    if (dump.includes('not in the whitelist')) return;
+    // Otherwise, until the database is loaded, the reply is "not currently serving requests".
+    const served = dump.includes('ephemeral nodes dump');
+    if (served && !dump.split('\n').some((line) => line.trim() === node)) return;
+    if (Date.now() > deadline) {
+      throw new StackError('kafka', `ZooKeeper still holds ${node} from an earlier broker after ${(ZOOKEEPER_SESSION_MS + 15_000) / 1000}s`);
+    }
+    if (!announced && served) ctx.progress(`kafka: waiting for the previous broker's ZooKeeper session to expire (${node}, up to ${ZOOKEEPER_SESSION_MS / 1000}s)`);
+    announced ||= served;
+    await sleep(1000);
+  }
+}
 
 export const kafka: Service = {
   name: 'kafka',
@@ -13,10 +45,11 @@ export const kafka: Service = {
 
   async prepare(ctx) {
     const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    await waitForStaleRegistration(ctx);
     const { host, ports } = ctx.config;
     const conf = path.join(ctx.optDir('kafka'), 'server.properties');
     writeIfChanged(conf, properties({
-      'broker.id': 0,
+      'broker.id': BROKER_ID,
       listeners: `PLAINTEXT://${host}:${ports.kafka}`,
       'advertised.listeners': `PLAINTEXT://${host}:${ports.kafka}`,
       'zookeeper.connect': `${host}:${ports.zookeeper}`,

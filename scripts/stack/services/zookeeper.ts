@@ -3,13 +3,13 @@ import path from 'node:path';
 import { properties, writeIfChanged } from '../files';
 import { StackError, type Service } from '../service';
 
-/** ZooKeeper answers the four-letter word "ruok" with "imok" once it serves clients. */
-function ruok(host: string, port: number, timeoutMs: number): Promise<string> {
+/** Sends one ZooKeeper four-letter word ("ruok", "dump", ...) and returns the whole reply. */
+export function fourLetterWord(word: string, host: string, port: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     let reply = '';
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('timed out')));
-    socket.on('connect', () => socket.write('ruok'));
+    socket.on('connect', () => socket.write(word));
     socket.on('data', (d) => (reply += d.toString()));
     socket.on('end', () => resolve(reply));
     socket.on('error', reject);
@@ -36,7 +36,8 @@ export const zookeeper: Service = {
       syncLimit: 5,
       maxClientCnxns: 0,
       'admin.enableServer': false,
-      '4lw.commands.whitelist': 'ruok,srvr,stat',
+      // dump: Kafka's start waits until a killed broker's ephemeral registration has expired.
+      '4lw.commands.whitelist': 'ruok,srvr,stat,dump',
     }));
     return {
       command: java.bin,
@@ -51,7 +52,10 @@ export const zookeeper: Service = {
   },
 
   async probe(ctx) {
-    const reply = await ruok(ctx.config.host, ctx.config.ports.zookeeper, 3000);
+    const reply = await fourLetterWord('ruok', ctx.config.host, ctx.config.ports.zookeeper, 3000);
     if (reply !== 'imok') throw new StackError('zookeeper', `answered "${reply}" to ruok`);
+    // ruok says imok as soon as the port is open; srvr tells whether the database is loaded.
+    const srvr = await fourLetterWord('srvr', ctx.config.host, ctx.config.ports.zookeeper, 3000);
+    if (!srvr.includes('Mode:')) throw new StackError('zookeeper', `not serving yet: ${srvr.trim()}`);
   },
 };
