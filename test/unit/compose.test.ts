@@ -62,6 +62,7 @@ const IMAGES: Record<string, RegExp> = {
   cassandra: /^cassandra:5\.0\.\d+$/,
   'spark-master': /^spark:3\.5\.\d+-scala2\.1[23]-java17-python3-ubuntu$/,
   'spark-worker': /^spark:3\.5\.\d+-scala2\.1[23]-java17-python3-ubuntu$/,
+  'spark-job': /^spark:3\.5\.\d+-scala2\.1[23]-java17-python3-ubuntu$/,
   airflow: /^apache\/airflow:3\.\d+\.\d+(-python3\.\d+)?$/,
   provision: /^node:22\.\d+\.\d+(-[a-z]+)*$/,
   functions: /^node:22\.\d+\.\d+(-[a-z]+)*$/,
@@ -77,6 +78,7 @@ const HEALTH_PROBES: Record<string, RegExp> = {
   cassandra: /\bcqlsh\b[\s\S]*describe keyspaces/i,
   'spark-master': /curl[\s\S]*:8080\/json[\s\S]*ALIVE/,
   'spark-worker': /curl[\s\S]*\/json[\s\S]*spark:\/\/spark-master:7077/,
+  'spark-job': /curl[\s\S]*:4040\/api\/v1\/applications[\s\S]*tributary-user-aggregates/,
   airflow: /curl[\s\S]*\/api\/v2\/(monitor\/health|version)/,
   functions: /fetch\('http:\/\/127\.0\.0\.1:3002\//,
 };
@@ -322,8 +324,8 @@ function imageProblems(c: Compose): string[] {
   }
   const confluent = new Set(Object.values(c.services).map((s) => /^confluentinc\/cp-[a-z-]+:(.+)$/.exec(s.image ?? '')?.[1]).filter(Boolean));
   if (confluent.size > 1) problems.push(`Confluent images mix versions: ${[...confluent].join(', ')}`);
-  const spark = new Set([c.services['spark-master']?.image, c.services['spark-worker']?.image]);
-  if (spark.size > 1) problems.push(`spark master and worker run different images: ${[...spark].join(', ')}`);
+  const spark = new Set([c.services['spark-master']?.image, c.services['spark-worker']?.image, c.services['spark-job']?.image]);
+  if (spark.size > 1) problems.push(`spark master, worker and job run different images: ${[...spark].join(', ')}`);
   return problems;
 }
 

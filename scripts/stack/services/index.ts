@@ -4,10 +4,11 @@ import { cassandra } from './cassandra';
 import { kafka } from './kafka';
 import { postgres } from './postgres';
 import { schemaRegistry } from './schema-registry';
+import { spark } from './spark';
 import { zookeeper } from './zookeeper';
 
 /** Every native service, in an order where each comes after what it depends on. */
-export const services: Service[] = [zookeeper, postgres, kafka, schemaRegistry, cassandra, airflow];
+export const services: Service[] = [zookeeper, postgres, kafka, schemaRegistry, cassandra, spark, airflow];
 
 /** What `stack:up` starts by default: everything but the optional services. */
 export const coreServices: Service[] = services.filter((s) => !s.optional);
