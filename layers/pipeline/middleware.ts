@@ -1,8 +1,9 @@
-/** The middy stack every handler shares: Powertools logging context, and clean exit for `sls invoke local`. */
+/** The middy stack every handler shares: Powertools logging context, native errors, clean exit for `sls invoke local`. */
 import type middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../logging/logger';
 import { closeClients, pipelineConfig } from './dependencies';
+import { asNativeError } from './native-error';
 
 function closeAfterSingleInvocation(): middy.MiddlewareObj {
   const close = async (): Promise<void> => {
@@ -11,6 +12,16 @@ function closeAfterSingleInvocation(): middy.MiddlewareObj {
   return { after: close, onError: close };
 }
 
+/** Rethrows whatever a handler throws as a native Error (see asNativeError). */
+function nativeErrors(): middy.MiddlewareObj {
+  return {
+    onError: async (request) => {
+      request.error = asNativeError(request.error);
+    },
+  };
+}
+
 export function pipelineMiddleware(): middy.MiddlewareObj[] {
-  return [injectLambdaContext(logger, { resetKeys: true }), closeAfterSingleInvocation()];
+  // onError runs in reverse order of use(): nativeErrors last, after logging and closing.
+  return [nativeErrors(), injectLambdaContext(logger, { resetKeys: true }), closeAfterSingleInvocation()];
 }

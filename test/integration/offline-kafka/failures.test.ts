@@ -23,9 +23,9 @@ beforeAll(async () => {
   admin = kafka.admin();
   producer = testProducer(kafka);
   await Promise.all([admin.connect(), producer.connect()]);
-  await createTopics(admin, run, { stuck: 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 });
+  await createTopics(admin, run, { stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 });
   offline = new Offline({ run });
-  await offline.waitForConsumers(['stuck', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut']);
+  await offline.waitForConsumers(['stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut']);
 });
 
 afterAll(async () => {
@@ -53,6 +53,18 @@ describe('a throwing handler (maximumRetryAttempts -1, the AWS default)', () => 
     expect(await committedOffsets(admin, run.groupId('stuck', 'stuck'), topic)).toEqual([-1]);
     expect(offline.matching(/stuck ← \S+-0 offsets 0-3 \(4 records\) \d+ ms: failed: .*poison record at .*-0@2 \(attempt \d+ of ∞\), retrying in \d+ ms/).length)
       .toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('a handler throwing a non-native error (cassandra-driver style) in a worker thread', () => {
+  it('is a failure, not a result: retried, nothing committed, the log line names the error', async () => {
+    const topic = run.topic('stuck-non-native');
+    await producer.send({ topic, acks: -1, messages: [json({ n: 0 }), json({ poison: true })] });
+    const invocations = await eventually(() => deliveries(run, 'stuckNonNative'), (list) => list.length >= 3);
+    for (const invocation of invocations) expect(offsetsOf(invocation)).toEqual([0, 1]);
+    expect(await committedOffsets(admin, run.groupId('stuckNonNative', 'stuck-non-native'), topic)).toEqual([-1]);
+    expect(offline.matching(/stuckNonNative ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: .*poison record at .*-0@1 \(a non-native LegacyDriverError/).length)
+      .toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -21,6 +21,7 @@ export const FIXTURE_TOPICS: Record<string, number> = {
   batching: 1,
   ordered: 3,
   stuck: 1,
+  'stuck-non-native': 1,
   'dlq-source': 1,
   dlq: 1,
   bisect: 1,
@@ -36,7 +37,7 @@ export const FIXTURE_TOPICS: Record<string, number> = {
 
 /** Functions with an enabled event source mapping in the fixture. */
 export const FIXTURE_CONSUMERS = [
-  'payloadKafka', 'payloadMsk', 'batching', 'ordered', 'stuck', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut',
+  'payloadKafka', 'payloadMsk', 'batching', 'ordered', 'stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut',
   'trimHorizon', 'latest', 'atTimestamp', 'sharedGroup', 'filtered', 'slow',
 ];
 
