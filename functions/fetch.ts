@@ -1,15 +1,14 @@
 /** fetch: a scheduled event, Airflow or a person asks for users; they go to persist. */
-import middy from '@middy/core';
 import { parseFetchRequest } from '../layers/domain/requests';
 import { logger } from '../layers/logging/logger';
-import { pipelineMiddleware } from '../layers/pipeline/middleware';
+import { lambdaHandler } from '../layers/pipeline/handler';
 import { fetchDeps, pipelineConfig } from '../layers/pipeline/dependencies';
 import { batchIdFor, fetchAndHandOff } from '../layers/pipeline/fetch-users';
 
-export const handler = middy(async (event: unknown) => {
+export const handler = lambdaHandler(async (event: unknown) => {
   const request = parseFetchRequest(event, pipelineConfig().randomUser.resultsPerRequest);
   logger.appendKeys({ batch_id: batchIdFor(request) });
   const report = await fetchAndHandOff(fetchDeps(), { ...request, batchId: batchIdFor(request) });
   logger.info('fetched', { ...report });
   return report;
-}).use(pipelineMiddleware());
+});

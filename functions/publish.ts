@@ -1,15 +1,14 @@
 /** publish: drains the outbox to users.raw; triggered by persist and by a schedule. */
 import { randomUUID } from 'node:crypto';
-import middy from '@middy/core';
 import { logger } from '../layers/logging/logger';
-import { pipelineMiddleware } from '../layers/pipeline/middleware';
+import { lambdaHandler } from '../layers/pipeline/handler';
 import { pipelineConfig, publishDeps } from '../layers/pipeline/dependencies';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
 
-export const handler = middy(async () => {
+export const handler = lambdaHandler(async () => {
   logger.appendKeys({ batch_id: `publish:${randomUUID()}` });
   const { publish } = pipelineConfig();
   const report = await publishOutbox(await publishDeps(), { batchSize: publish.batchSize, maxBatches: publish.maxBatchesPerRun });
   if (report.published + report.deadLettered > 0) logger.info('published', { ...report });
   return report;
-}).use(pipelineMiddleware());
+});

@@ -1,15 +1,14 @@
 /** transform: Kafka-triggered on users.raw; clean users to users.clean, bad records to users.dlq. */
-import middy from '@middy/core';
 import { flattenKafkaEvent, recordName } from '../layers/domain/kafka-records';
 import { logger } from '../layers/logging/logger';
-import { pipelineMiddleware } from '../layers/pipeline/middleware';
+import { lambdaHandler } from '../layers/pipeline/handler';
 import { transformDeps } from '../layers/pipeline/dependencies';
 import { transformRecords } from '../layers/pipeline/transform-records';
 
-export const handler = middy(async (event: unknown) => {
+export const handler = lambdaHandler(async (event: unknown) => {
   const records = flattenKafkaEvent(event);
   if (records.length > 0) logger.appendKeys({ batch_id: `transform:${recordName(records[0]!)}+${records.length}` });
   const report = await transformRecords(await transformDeps(), records);
   logger.info('transformed', { ...report });
   return report;
-}).use(pipelineMiddleware());
+});
