@@ -2,9 +2,10 @@
  * Reading docker-compose.yml the way Docker Compose does, without Docker: YAML (with merge keys)
  * → variable interpolation (Compose's ${VAR:-default} rules, from an env file or none) → plain
  * data; validation against the Compose Specification JSON schema (compose-go's, via the Go module
- * proxy) and the value parsing Compose's loader does after it; and the checks
- * test/unit/compose.test.ts makes. Every check returns a list of problems (empty = good),
- * so a test can show it on the real file and on a deliberately broken copy.
+ * proxy) and the value parsing Compose's loader does after it; this repository's
+ * docker-compose.yml and .env.example loaded that way; and the helpers test/unit/compose.test.ts
+ * and test/unit/compose-airflow.test.ts share. Their checks return a list of problems (empty =
+ * good), so a test can show each on the real file and on a deliberately broken copy.
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv';
 import { parse } from 'yaml';
+import type { Topology } from '../../layers/config/topology';
 
 export type Env = Record<string, string | undefined>;
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -289,6 +291,17 @@ export function publishedPorts(service: Service): PublishedPort[] {
   return out;
 }
 
+/** The healthcheck's test as one line. */
+export function healthTest(service: Service): string {
+  const t = service.healthcheck?.test;
+  return Array.isArray(t) ? t.join(' ') : (t ?? '');
+}
+
+/** The command as one line. */
+export function commandOf(service: Service): string {
+  return Array.isArray(service.command) ? service.command.join(' ') : (service.command ?? '');
+}
+
 export function dependencies(service: Service): Array<{ name: string; condition: string | undefined }> {
   const deps = service.depends_on;
   if (!deps) return [];
@@ -307,4 +320,70 @@ export function oneShotServices(compose: Compose): Set<string> {
 
 export function readText(root: string, file: string): string {
   return readFileSync(path.join(root, file), 'utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// This repository's docker-compose.yml, and what test/unit/compose*.test.ts know of it
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const COMPOSE_FILE = 'docker-compose.yml';
+export const ENV_EXAMPLE = '.env.example';
+
+export interface RepoCompose {
+  topology: Topology;
+  /** docker-compose.yml as YAML data, not interpolated. */
+  raw: JsonObject;
+  /** What .env.example sets. */
+  envExample: Record<string, string>;
+  /** Interpolated with no .env at all (every default). */
+  withDefaults: LoadedCompose;
+  /** Interpolated from .env.example. */
+  withEnvExample: LoadedCompose;
+  /** withDefaults.compose: the file the checks read. */
+  compose: Compose;
+}
+
+/** infra/topology.json, docker-compose.yml and .env.example, read as Compose reads them. */
+export function loadRepoCompose(root: string = REPO_ROOT): RepoCompose {
+  const topology = JSON.parse(readText(root, 'infra/topology.json')) as Topology;
+  const raw = parseComposeYaml(readText(root, COMPOSE_FILE));
+  const envExample = parseEnvFile(readText(root, ENV_EXAMPLE));
+  const withDefaults = resolveCompose(raw, {});
+  return { topology, raw, envExample, withDefaults, withEnvExample: resolveCompose(raw, envExample), compose: withDefaults.compose };
+}
+
+/** Which compose service publishes each topology port, and on which container port. */
+export const PORT_OWNERS: Record<keyof Topology['ports'], { service: string; target: number }> = {
+  zookeeper: { service: 'zookeeper', target: 2181 },
+  kafka: { service: 'kafka', target: 9092 },
+  schemaRegistry: { service: 'schema-registry', target: 8081 },
+  postgres: { service: 'postgres', target: 5432 },
+  cassandra: { service: 'cassandra', target: 9042 },
+  offlineHttp: { service: 'functions', target: 3000 },
+  offlineLambda: { service: 'functions', target: 3002 },
+  airflow: { service: 'airflow-api-server', target: 8080 },
+  sparkMaster: { service: 'spark-master', target: 7077 },
+  sparkUi: { service: 'spark-master', target: 8080 },
+  controlCenter: { service: 'control-center', target: 9021 },
+};
+
+/** The Airflow containers: one image and one environment (x-airflow-common). */
+export const AIRFLOW_SERVICES = ['airflow-init', 'airflow-api-server', 'airflow-scheduler', 'airflow-dag-processor'];
+export const AIRFLOW_HOME = '/opt/airflow';
+/** Airflow's own PostgreSQL (its metadata database). */
+export const AIRFLOW_DB = 'airflow-db';
+
+// ---------------------------------------------------------------------------------------------
+// Breaking a copy
+
+export const clone = (c: Compose): Compose => structuredClone(c);
+
+export function svc(c: Compose, name: string): Service {
+  const s = c.services[name];
+  if (!s) throw new Error(`no service ${name}`);
+  return s;
+}
+
+export function setEnv(s: Service, key: string, value: string): void {
+  s.environment = { ...environmentOf(s), [key]: value };
 }

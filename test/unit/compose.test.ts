@@ -5,52 +5,39 @@
  * with infra/topology.json (ports, database, keyspace, topics) and layers/config (the variable
  * names the functions read), with pinned images, protocol-level healthchecks and conditional
  * dependencies. Every check returns its problems; each is also run on a broken copy of the file
- * to show it can fail.
+ * to show it can fail. The Airflow services' settings, connection and image are checked against
+ * the native stack in compose-airflow.test.ts.
  */
-import path from 'node:path';
 import type { Topology } from '../../layers/config/topology';
 import {
   type Compose,
   type Service,
+  AIRFLOW_DB,
+  AIRFLOW_HOME,
+  AIRFLOW_SERVICES,
+  COMPOSE_FILE,
+  ENV_EXAMPLE,
   InterpolationError,
+  PORT_OWNERS,
+  REPO_ROOT,
+  clone,
+  commandOf,
   createSchemaValidator,
   dependencies,
   environmentOf,
+  healthTest,
   interpolate,
+  loadRepoCompose,
   loaderProblems,
   oneShotServices,
-  parseComposeYaml,
-  parseEnvFile,
   publishedPorts,
   readText,
   resolveCompose,
+  setEnv,
+  svc,
 } from '../support/compose';
 
-const root = path.resolve(__dirname, '..', '..');
-const COMPOSE_FILE = 'docker-compose.yml';
-const ENV_EXAMPLE = '.env.example';
-
-const topology = JSON.parse(readText(root, 'infra/topology.json')) as Topology;
-const raw = parseComposeYaml(readText(root, COMPOSE_FILE));
-const envExample = parseEnvFile(readText(root, ENV_EXAMPLE));
-const withDefaults = resolveCompose(raw, {});
-const withEnvExample = resolveCompose(raw, envExample);
-const compose = withDefaults.compose;
-
-/** Which compose service publishes each topology port, and on which container port. */
-const PORT_OWNERS: Record<keyof Topology['ports'], { service: string; target: number }> = {
-  zookeeper: { service: 'zookeeper', target: 2181 },
-  kafka: { service: 'kafka', target: 9092 },
-  schemaRegistry: { service: 'schema-registry', target: 8081 },
-  postgres: { service: 'postgres', target: 5432 },
-  cassandra: { service: 'cassandra', target: 9042 },
-  offlineHttp: { service: 'functions', target: 3000 },
-  offlineLambda: { service: 'functions', target: 3002 },
-  airflow: { service: 'airflow', target: 8080 },
-  sparkMaster: { service: 'spark-master', target: 7077 },
-  sparkUi: { service: 'spark-master', target: 8080 },
-  controlCenter: { service: 'control-center', target: 9021 },
-};
+const { topology, raw, envExample, withDefaults, withEnvExample, compose } = loadRepoCompose();
 
 /** Image and pinned-version rules per service (the official images the design names). */
 const IMAGES: Record<string, RegExp> = {
@@ -63,7 +50,13 @@ const IMAGES: Record<string, RegExp> = {
   'spark-master': /^spark:3\.5\.\d+-scala2\.1[23]-java17-python3-ubuntu$/,
   'spark-worker': /^spark:3\.5\.\d+-scala2\.1[23]-java17-python3-ubuntu$/,
   'spark-job': /^spark:3\.5\.\d+-scala2\.1[23]-java17-python3-ubuntu$/,
-  airflow: /^apache\/airflow:3\.\d+\.\d+(-python3\.\d+)?$/,
+  'airflow-db': /^postgres:\d+\.\d+(-[a-z0-9.]+)?$/,
+  // Built from infra/airflow/compose/Dockerfile (FROM the official apache/airflow image; see
+  // airflowImageProblems in compose-airflow.test.ts), never pulled.
+  'airflow-init': /^tributary-airflow:3\.\d+\.\d+$/,
+  'airflow-api-server': /^tributary-airflow:3\.\d+\.\d+$/,
+  'airflow-scheduler': /^tributary-airflow:3\.\d+\.\d+$/,
+  'airflow-dag-processor': /^tributary-airflow:3\.\d+\.\d+$/,
   provision: /^node:22\.\d+\.\d+(-[a-z]+)*$/,
   functions: /^node:22\.\d+\.\d+(-[a-z]+)*$/,
 };
@@ -79,20 +72,26 @@ const HEALTH_PROBES: Record<string, RegExp> = {
   'spark-master': /curl[\s\S]*:8080\/json[\s\S]*ALIVE/,
   'spark-worker': /curl[\s\S]*\/json[\s\S]*spark:\/\/spark-master:7077/,
   'spark-job': /curl[\s\S]*:4040\/api\/v1\/applications[\s\S]*tributary-user-aggregates/,
-  airflow: /curl[\s\S]*\/api\/v2\/(monitor\/health|version)/,
+  'airflow-db': /\bpg_isready\b|\bpsql\b[\s\S]*select/i,
+  'airflow-api-server': /curl[\s\S]*:8080\/api\/v2\/monitor\/health/,
+  'airflow-scheduler': /curl[\s\S]*:8974\/health/,
+  'airflow-dag-processor': /airflow jobs check[\s\S]*--job-type DagProcessorJob/,
   functions: /fetch\('http:\/\/127\.0\.0\.1:3002\//,
 };
 
 /** Named volumes the stateful services must keep their data in (container path). */
 function dataDirs(c: Compose): Record<string, string> {
-  const pgMajor = Number(/^postgres:(\d+)/.exec(c.services.postgres?.image ?? '')?.[1] ?? 0);
+  // PostgreSQL 18+ images put PGDATA under /var/lib/postgresql/<major>/docker.
+  const pgData = (name: string): string =>
+    Number(/^postgres:(\d+)/.exec(c.services[name]?.image ?? '')?.[1] ?? 0) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data';
   return {
     zookeeper: '/var/lib/zookeeper/data',
     kafka: '/var/lib/kafka/data',
-    // PostgreSQL 18+ images put PGDATA under /var/lib/postgresql/<major>/docker.
-    postgres: pgMajor >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data',
+    postgres: pgData('postgres'),
     cassandra: '/var/lib/cassandra',
-    airflow: '/opt/airflow',
+    'airflow-db': pgData('airflow-db'),
+    // AIRFLOW_HOME, shared by the Airflow containers: the keys, the login file, the task logs.
+    ...Object.fromEntries(AIRFLOW_SERVICES.map((name) => [name, AIRFLOW_HOME])),
   };
 }
 
@@ -113,20 +112,6 @@ const CONFIG_VARIABLES = [
   'TOPIC_USERS_DLQ',
 ];
 const NODE_SERVICES = ['provision', 'functions'];
-
-const clone = (c: Compose): Compose => structuredClone(c);
-function svc(c: Compose, name: string): Service {
-  const s = c.services[name];
-  if (!s) throw new Error(`no service ${name}`);
-  return s;
-}
-function setEnv(s: Service, key: string, value: string): void {
-  s.environment = { ...environmentOf(s), [key]: value };
-}
-function healthTest(s: Service): string {
-  const t = s.healthcheck?.test;
-  return Array.isArray(t) ? t.join(' ') : (t ?? '');
-}
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -247,11 +232,14 @@ function namingProblems(c: Compose, t: Topology): string[] {
   let databases = 0;
   for (const [name, service] of Object.entries(c.services)) {
     for (const [key, value] of Object.entries(environmentOf(service))) {
-      if (key === 'POSTGRES_DB') {
+      // airflow-db is Airflow's own PostgreSQL: its database is topology's airflowDatabase, its role Airflow's.
+      if (key === 'POSTGRES_DB' && name === AIRFLOW_DB) {
+        if (value !== t.postgres.airflowDatabase) problems.push(`${name}: POSTGRES_DB ${value} is not topology's airflowDatabase ${t.postgres.airflowDatabase}`);
+      } else if (key === 'POSTGRES_DB') {
         databases++;
         if (value !== t.postgres.database) problems.push(`${name}: POSTGRES_DB ${value} is not topology's ${t.postgres.database}`);
       }
-      if (key === 'POSTGRES_USER' && value !== t.postgres.user) problems.push(`${name}: POSTGRES_USER ${value} is not topology's ${t.postgres.user}`);
+      if (key === 'POSTGRES_USER' && name !== AIRFLOW_DB && value !== t.postgres.user) problems.push(`${name}: POSTGRES_USER ${value} is not topology's ${t.postgres.user}`);
       if (key.endsWith('KEYSPACE')) {
         keyspaces++;
         if (value !== t.cassandra.keyspace) problems.push(`${name}: ${key} ${value} is not topology's ${t.cassandra.keyspace}`);
@@ -302,8 +290,7 @@ function namingProblems(c: Compose, t: Topology): string[] {
     const repoMount = (provision.volumes ?? []).map(String).find((v) => v.startsWith('.:'));
     const target = repoMount?.split(':')[1];
     if (!target || target !== provision.working_dir) problems.push(`provision must mount the repository (.) at its working_dir, got ${repoMount} / ${provision.working_dir}`);
-    const command = Array.isArray(provision.command) ? provision.command.join(' ') : (provision.command ?? '');
-    if (!/npx tsx scripts\/stack\/provision\.ts/.test(command)) problems.push(`provision does not run scripts/stack/provision.ts: ${command}`);
+    if (!/npx tsx scripts\/stack\/provision\.ts/.test(commandOf(provision))) problems.push(`provision does not run scripts/stack/provision.ts: ${commandOf(provision)}`);
   }
   return problems;
 }
@@ -422,8 +409,11 @@ function volumeProblems(c: Compose): string[] {
   if (!/^\d+[MG]$/i.test(cassandra.MAX_HEAP_SIZE ?? '') || !/^\d+[MG]$/i.test(cassandra.HEAP_NEWSIZE ?? '')) {
     problems.push('cassandra must bound its heap with both MAX_HEAP_SIZE and HEAP_NEWSIZE');
   }
-  const airflow = c.services.airflow;
-  if (!airflow || !mounts(airflow).some((m) => m.source === './dags' && m.target === '/opt/airflow/dags')) problems.push('airflow must mount ./dags at /opt/airflow/dags');
+  for (const name of AIRFLOW_SERVICES) {
+    const airflow = c.services[name];
+    const dags = airflow && (airflow.volumes ?? []).map(String).find((v) => v.split(':')[1] === `${AIRFLOW_HOME}/dags`);
+    if (dags !== './dags:/opt/airflow/dags:ro') problems.push(`${name} must mount ./dags read-only at ${AIRFLOW_HOME}/dags, got ${dags}`);
+  }
   return problems;
 }
 
@@ -485,7 +475,7 @@ describe('docker-compose.yml is a valid Compose file', () => {
 });
 
 describe('docker-compose.yml agrees with infra/topology.json and layers/config', () => {
-  const configSource = readText(root, 'layers/config/index.ts');
+  const configSource = readText(REPO_ROOT, 'layers/config/index.ts');
 
   it('publishes every topology port from the service of that name, on the right container port', () => {
     expect(portProblems(compose, topology)).toEqual([]);
@@ -529,8 +519,8 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
       'functions: KAFKA_BROKERS entry "localhost:9092" is not the internal listener kafka:29092',
     ]);
     const lambda = clone(compose);
-    setEnv(svc(lambda, 'airflow'), 'LAMBDA_ENDPOINT', 'http://127.0.0.1:3002');
-    expect(configProblems(lambda, configSource)).toEqual(['airflow: LAMBDA_ENDPOINT http://127.0.0.1:3002 is not serverless-offline\'s http://functions:3002']);
+    setEnv(svc(lambda, 'airflow-scheduler'), 'LAMBDA_ENDPOINT', 'http://127.0.0.1:3002');
+    expect(configProblems(lambda, configSource)).toEqual(['airflow-scheduler: LAMBDA_ENDPOINT http://127.0.0.1:3002 is not serverless-offline\'s http://functions:3002']);
     const missing = clone(compose);
     svc(missing, 'functions').environment = {};
     expect(configProblems(missing, configSource)).toEqual(expect.arrayContaining(['functions does not set SCHEMA_REGISTRY_URL']));
@@ -592,7 +582,7 @@ describe('docker-compose.yml images, healthchecks, dependencies and volumes', ()
 
   it('gives every long-running service a healthcheck that speaks its protocol', () => {
     expect(healthProblems(compose)).toEqual([]);
-    expect([...oneShotServices(compose)]).toEqual(['provision']);
+    expect([...oneShotServices(compose)].sort()).toEqual(['airflow-init', 'provision']);
     const none = clone(compose);
     delete svc(none, 'cassandra').healthcheck;
     expect(healthProblems(none)).toEqual(['cassandra is long-running and has no healthcheck']);
