@@ -1,0 +1,151 @@
+/**
+ * The raw limits of the stack, each measured with its client alone on the same kind of data the
+ * pipeline moves: Cassandra upserts (cassandra-driver, created_users' definition and the sink's
+ * prepared statement, a fixed number in flight), PostgreSQL COPY of raw users (pg +
+ * pg-copy-streams into a scratch copy of raw_users), and Kafka produce (kafkajs, the Avro users.raw
+ * values, acks=all). Scratch tables and topics are dropped after.
+ */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { concurrent, type Client } from 'cassandra-driver';
+import type { Pool } from 'pg';
+import type { AvroCodec } from '../../../layers/adapters/avro-codec';
+import { cqlStatements } from '../../../layers/adapters/cassandra';
+import { rawUserSchema, toRawAvro } from '../../../layers/domain/avro';
+import type { RandomUser } from '../../../layers/domain/randomuser';
+import { toCleanUser } from '../../../layers/domain/transform';
+import { chunks, forEachConcurrent } from './stats';
+
+export interface LimitRun {
+  /** What was measured, for the report. */
+  label: string;
+  items: number;
+  ms: number;
+  bytes?: number;
+}
+
+/** The sink's upsert (layers/adapters/created-users-store.ts), on the scratch table. */
+function upsertInto(table: string): string {
+  return `INSERT INTO ${table}
+  (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, nat, source_offset, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+}
+
+/** created_users' definition from infra/cassandra/schema.cql, under another name. */
+function scratchTableCql(schemaFile: string, table: string): string {
+  const statement = cqlStatements(schemaFile).find((s) => /CREATE TABLE IF NOT EXISTS created_users\b/i.test(s));
+  if (!statement) throw new Error(`${schemaFile} has no created_users table`);
+  return statement.replace(/CREATE TABLE IF NOT EXISTS created_users\b/i, `CREATE TABLE ${table}`);
+}
+
+/**
+ * Upserts the users with cassandra-driver alone: the sink's prepared INSERT, executeConcurrent-style
+ * (a fixed number of statements in flight), into a scratch table with created_users' definition in
+ * the same keyspace (so the shared table gets neither the rows nor 100k tombstones; dropped after).
+ * A write the node answers with a timeout is retried, as the sink's batch retry would, and counted.
+ */
+export async function cassandraLimit(client: Client, schemaFile: string, users: readonly RandomUser[], concurrencyLevels: readonly number[]): Promise<LimitRun[]> {
+  const table = `bench_created_users_${randomUUID().slice(0, 8)}`;
+  const now = new Date();
+  const params = users.map((user, i) => {
+    const u = toCleanUser(user);
+    return [u.id, u.first_name, u.last_name, u.gender, u.address, u.post_code, u.email, u.username, u.dob, u.registered_date, u.phone, u.picture, u.nat, `bench-raw@${i}`, now];
+  });
+  const insert = upsertInto(table);
+  await client.execute(scratchTableCql(schemaFile, table));
+  try {
+    // Warm-up: the statement prepared on every connection, the JIT warm; not counted.
+    await concurrent.executeConcurrent(client, insert, params.slice(0, 500), { concurrencyLevel: 16 });
+    const runs: LimitRun[] = [];
+    for (const level of concurrencyLevels) {
+      let retried = 0;
+      const started = performance.now();
+      await forEachConcurrent(params, level, async (row) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.execute(insert, row, { prepare: true });
+            return;
+          } catch (error) {
+            if (attempt >= 10) throw error;
+            retried++;
+          }
+        }
+      });
+      const ms = performance.now() - started;
+      runs.push({ label: `prepared INSERT, ${level} in flight${retried ? ` (${retried} timed out and retried)` : ''}`, items: params.length, ms });
+    }
+    return runs;
+  } finally {
+    await client.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/**
+ * COPY of every user (uuid, jsonb payload, batch id) into a scratch table shaped like raw_users
+ * (LIKE … INCLUDING ALL: the primary key, defaults), logged like raw_users; dropped after.
+ */
+export async function postgresCopyLimit(pool: Pool, users: readonly RandomUser[]): Promise<LimitRun> {
+  const table = `bench_raw_users_${randomUUID().slice(0, 8)}`;
+  const batchId = `bench:copy:${table}`;
+  const lines = users.map((u) => `${u.login.uuid}\t${copyText(JSON.stringify(u))}\t${batchId}\n`);
+  const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+  const client = await pool.connect();
+  try {
+    await client.query(`CREATE TABLE ${table} (LIKE raw_users INCLUDING ALL)`);
+    const started = performance.now();
+    await client.query('BEGIN');
+    const stream = client.query(copyFrom(`COPY ${table} (user_id, payload, batch_id) FROM STDIN`));
+    await pipeline(Readable.from(chunks(lines, 500).map((c) => c.join(''))), stream);
+    await client.query('COMMIT');
+    const ms = performance.now() - started;
+    return { label: 'COPY FROM STDIN into a copy of raw_users, one transaction', items: users.length, ms, bytes };
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    client.release();
+  }
+}
+
+export interface KafkaLimitOptions {
+  topic: string;
+  batchSize: number;
+  /** sendBatch calls in flight at once. */
+  inFlight: number;
+}
+
+/** The users as publish sends them: Avro users.raw values with the registered schema id, key = user id. */
+export async function rawUserMessages(codec: AvroCodec, subject: string, users: readonly RandomUser[]): Promise<Message[]> {
+  const schema = await codec.register(subject, rawUserSchema);
+  const fetchedAt = new Date();
+  return users.map((u) => ({
+    key: u.login.uuid,
+    value: codec.encode(schema, toRawAvro(u, { batch_id: 'bench:kafka', fetched_at: fetchedAt, source: 'randomuser' })),
+    headers: { batch_id: 'bench:kafka', outbox_id: '0' },
+  }));
+}
+
+/** Produces every message with the pipeline's producer settings (idempotent, acks=all), in sendBatch calls. */
+export async function kafkaProduceLimit(kafka: Kafka, messages: readonly Message[], options: KafkaLimitOptions): Promise<LimitRun> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    // Warm-up: metadata, connections to the leaders; not counted.
+    await producer.sendBatch({ topicMessages: [{ topic: options.topic, messages: messages.slice(0, 100) }], acks: -1 });
+    const started = performance.now();
+    await forEachConcurrent(chunks(messages, options.batchSize), options.inFlight, async (batch) => {
+      await producer.sendBatch({ topicMessages: [{ topic: options.topic, messages: batch }], acks: -1 });
+    });
+    const ms = performance.now() - started;
+    const bytes = messages.reduce((sum, m) => sum + (m.value as Buffer).length + String(m.key).length, 0);
+    return { label: `sendBatch of ${options.batchSize}, ${options.inFlight} in flight, acks=all, idempotent`, items: messages.length, ms, bytes };
+  } finally {
+    await producer.disconnect();
+  }
+}

@@ -1,0 +1,796 @@
+/**
+ * The pipeline benchmark (issue 4, "Performance"): in one run on the native stack,
+ *
+ *  1. the raw limits — Cassandra upserts with cassandra-driver alone (the sink's table, prepared
+ *     statement and executeConcurrent), PostgreSQL COPY of the raw users alone, Kafka produce alone
+ *     (kafkajs, the Avro users.raw values, acks=all);
+ *  2. 100k users from the local randomuser server through every stage under `sls offline start`
+ *     (fetch invoked with results=5000 × 20 pages through the Lambda API, a seed of its own), with
+ *     per-stage and end-to-end throughput, publish→Cassandra latency and the sls process's memory;
+ *  3. a paced phase at ~1k users/s offered load (fetch 200 users every 200 ms) for p99 latency;
+ *  4. the seeds' approach (one API call and one awaited JSON send per user) on a sample;
+ *
+ * then the ratios against the targets, and everything the run wrote removed.
+ *
+ *   npm run bench:pipeline [-- --users 100000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
+ *
+ * Timestamps, not polling, give the figures: fetch invocation start/end in this process; the
+ * users.raw record timestamp (CreateTime: when publish produced it) and the users.clean one (when
+ * transform produced it), read back by key; the Cassandra write time of each row (the driver's
+ * client-side timestamp of the sink's INSERT) and its updated_at. The sls process and its handlers
+ * share this machine's clock. Progress goes to stderr, the report to stdout.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import type { Client } from 'cassandra-driver';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { AvroCodec } from '../../layers/adapters/avro-codec';
+import { createCassandra } from '../../layers/adapters/cassandra';
+import { createKafka } from '../../layers/adapters/kafka';
+import { createLambdaClient, invokeFunction } from '../../layers/adapters/lambda';
+import { createPool } from '../../layers/adapters/postgres';
+import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { loadConfig, topology, type Config } from '../../layers/config';
+import type { FetchReport } from '../../layers/pipeline/fetch-users';
+import { generateUsers } from '../randomuser/generator';
+import { startRandomUserServer, type RandomUserServer } from '../randomuser/server';
+import { createContext } from '../stack/context';
+import { up } from '../stack/stack';
+import { benchUsers, PAGE_SIZE } from './lib/data';
+import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline, type MemoryReport } from './lib/offline';
+import { cassandraLimit, kafkaProduceLimit, postgresCopyLimit, rawUserMessages, type LimitRun } from './lib/raw-limits';
+import { cassandraRowTimes, committedOffsets, countInCassandra, deleteFromCassandra, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
+import { seedsApproach, type SeedsRun } from './lib/seeds';
+import { fmtInt, fmtMiB, fmtMs, fmtRatio, forEachConcurrent, percentile, perSecond, sortedNumbers, table } from './lib/stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TARGET_VS_RAW = 0.5;
+const TARGET_VS_SEEDS = 100;
+const TARGET_P99_MS = 1000;
+
+interface Options {
+  users: number;
+  fetchConcurrency: number;
+  pacedSeconds: number;
+  pacedRate: number;
+  /** How often the paced phase calls fetch: rate × interval users each time. */
+  pacedIntervalMs: number;
+  /**
+   * Round trip the local randomuser server adds to every request, for the pipeline and the seeds
+   * alike: a stand-in for the live API across the internet (not reachable from here to measure).
+   */
+  apiLatencyMs: number;
+  seedsSample: number;
+  cassandraConcurrency: number[];
+  cassandraSample: number;
+  inProcess: boolean;
+  skipRaw: boolean;
+  skipSeeds: boolean;
+  /** Leave what the run wrote in place (for looking into a run); off by default. */
+  keep: boolean;
+  /** Another serverless.yml to run the functions with (a variant to compare); the project's by default. */
+  serverlessYml: string | undefined;
+  /** Directory for a V8 CPU profile of the sls process (--cpu-prof); none by default. */
+  cpuProf: string | undefined;
+  json: string | undefined;
+}
+
+/** Whether the serverless.yml the functions run with sets custom.serverless-offline.useInProcess. */
+function configuredInProcess(file: string): boolean {
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { custom?: { 'serverless-offline'?: { useInProcess?: unknown } } };
+  return doc.custom?.['serverless-offline']?.useInProcess === true;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '100000' },
+      'fetch-concurrency': { type: 'string', default: '2' },
+      'paced-seconds': { type: 'string', default: '30' },
+      'paced-rate': { type: 'string', default: '1000' },
+      'paced-interval-ms': { type: 'string', default: '200' },
+      'api-latency-ms': { type: 'string', default: '100' },
+      'seeds-sample': { type: 'string', default: '300' },
+      'cassandra-concurrency': { type: 'string', default: '64,256' },
+      'cassandra-sample': { type: 'string', default: '20000' },
+      'in-process': { type: 'boolean', default: false },
+      'skip-raw': { type: 'boolean', default: false },
+      'skip-seeds': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'serverless-yml': { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const int = (name: string, raw: string, min: number): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+    return n;
+  };
+  return {
+    users: int('users', values.users, PAGE_SIZE),
+    fetchConcurrency: int('fetch-concurrency', values['fetch-concurrency'], 1),
+    pacedSeconds: int('paced-seconds', values['paced-seconds'], 0),
+    pacedRate: int('paced-rate', values['paced-rate'], 1),
+    pacedIntervalMs: int('paced-interval-ms', values['paced-interval-ms'], 10),
+    apiLatencyMs: int('api-latency-ms', values['api-latency-ms'], 0),
+    seedsSample: int('seeds-sample', values['seeds-sample'], 0),
+    cassandraConcurrency: values['cassandra-concurrency'].split(',').map((v) => int('cassandra-concurrency', v.trim(), 1)),
+    cassandraSample: int('cassandra-sample', values['cassandra-sample'], 1000),
+    inProcess: values['in-process'] || configuredInProcess(values['serverless-yml'] ?? path.join(ROOT, 'serverless.yml')),
+    skipRaw: values['skip-raw'],
+    skipSeeds: values['skip-seeds'],
+    keep: values.keep,
+    serverlessYml: values['serverless-yml'],
+    cpuProf: values['cpu-prof'],
+    json: values.json,
+  };
+}
+
+const progress = (message: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+/** Whether every service the benchmark uses answers at its configured endpoint (whoever started it). */
+async function stackAnswers(config: Config): Promise<string[]> {
+  const failing: string[] = [];
+  const probe = async (name: string, check: () => Promise<unknown>): Promise<void> => {
+    try {
+      await check();
+    } catch {
+      failing.push(name);
+    }
+  };
+  await Promise.all([
+    probe('postgres', async () => {
+      const pool = createPool(config.postgres, { max: 1 });
+      try {
+        await pool.query('SELECT 1 FROM raw_users LIMIT 1');
+      } finally {
+        await pool.end();
+      }
+    }),
+    probe('kafka', async () => {
+      const admin = createKafka(config.kafka, { clientId: 'tributary-bench-probe', retries: 0 }).admin();
+      await admin.connect();
+      try {
+        await admin.listTopics();
+      } finally {
+        await admin.disconnect();
+      }
+    }),
+    probe('schema-registry', async () => {
+      const response = await fetch(`${config.schemaRegistry.url}/subjects`, { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    }),
+    probe('cassandra', async () => {
+      const client = createCassandra(config.cassandra);
+      try {
+        await client.connect();
+      } finally {
+        await client.shutdown();
+      }
+    }),
+  ]);
+  return failing;
+}
+
+/**
+ * Every service answering. A service that does not is waited for (a fault test may be restarting
+ * it); only after that grace period is the stack brought up (npm run stack:up).
+ */
+async function ensureStack(config: Config): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (let said = false; ; said = true) {
+    const failing = await stackAnswers(config);
+    if (failing.length === 0) return;
+    if (Date.now() > deadline) break;
+    if (!said) progress(`waiting for ${failing.join(', ')} to answer…`);
+    await sleep(3000);
+  }
+  progress('bringing the stack up (npm run stack:up)…');
+  await up(createContext(progress, config));
+}
+
+interface Clients {
+  config: Config;
+  pool: Pool;
+  kafka: Kafka;
+  admin: Admin;
+  cassandra: Client;
+  codec: AvroCodec;
+}
+
+/** What the run wrote, removed at the end whatever happened. */
+interface Written {
+  userIds: Set<string>;
+  batchPrefix: string;
+  topics: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// raw limits
+
+interface RawLimits {
+  cassandra: LimitRun[];
+  postgres: LimitRun[];
+  kafka: LimitRun[];
+}
+
+const best = (runs: readonly LimitRun[]): number => Math.max(...runs.map((r) => perSecond(r.items, r.ms)));
+
+async function measureRawLimits(clients: Clients, options: Options, runId: string, written: Written): Promise<RawLimits> {
+  progress(`raw limits: generating ${fmtInt(options.users)} users…`);
+  const users = benchUsers(`bench-raw-${runId}`, options.users);
+
+  progress('raw limits: PostgreSQL COPY…');
+  const postgres = [await postgresCopyLimit(clients.pool, users)];
+
+  const topic = `bench.pipeline.${runId}.raw`;
+  written.topics.push(topic);
+  const rawTopic = topology.kafka.topics.find((t) => t.name === clients.config.topics.raw);
+  await clients.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: rawTopic?.partitions ?? 6 }] });
+  progress('raw limits: Kafka produce…');
+  const messages = await rawUserMessages(clients.codec, `${clients.config.topics.raw}-value`, users);
+  const kafka: LimitRun[] = [];
+  for (const [batchSize, inFlight] of [[2000, 1], [2000, 4]] as const) kafka.push(await kafkaProduceLimit(clients.kafka, messages, { topic, batchSize, inFlight }));
+
+  const sample = users.slice(0, Math.min(users.length, options.cassandraSample));
+  progress(`raw limits: Cassandra upserts of ${fmtInt(sample.length)} users at ${options.cassandraConcurrency.join(', ')} in flight…`);
+  const schemaFile = path.join(ROOT, topology.cassandra.schema);
+  const cassandra = await cassandraLimit(clients.cassandra, schemaFile, sample, options.cassandraConcurrency);
+  for (const r of [...postgres, ...kafka, ...cassandra]) progress(`  ${r.label}: ${fmtInt(perSecond(r.items, r.ms))} /s`);
+  return { cassandra, postgres, kafka };
+}
+
+// ---------------------------------------------------------------------------------------------
+// the pipeline under sls offline start
+
+interface FetchCall {
+  page: number;
+  startedAt: number;
+  endedAt: number;
+  report: FetchReport;
+}
+
+interface PipelineRun {
+  label: string;
+  users: number;
+  startedAt: number;
+  fetches: FetchCall[];
+  ids: string[];
+  rawStart: Offsets;
+  cleanStart: Offsets;
+  rawEnd: Offsets;
+  cleanEnd: Offsets;
+  /** When every stage had caught up, as polled. */
+  drainedAt: number;
+}
+
+async function fetchPage(lambda: ReturnType<typeof createLambdaClient>, stage: string, seed: string, page: number, results: number): Promise<FetchCall> {
+  const startedAt = Date.now();
+  const report = await invokeFunction<FetchReport>(lambda, `tributary-${stage}-fetch`, { seed, page, results });
+  if (report.valid !== results || report.persisted !== results) throw new Error(`fetch ${seed} page ${page}: ${JSON.stringify(report)}`);
+  return { page, startedAt, endedAt: Date.now(), report };
+}
+
+async function idsOfBatches(pool: Pool, batchIds: readonly string[]): Promise<string[]> {
+  const result = await pool.query<{ user_id: string }>('SELECT user_id FROM raw_users WHERE batch_id = ANY($1::text[])', [batchIds]);
+  return result.rows.map((r) => r.user_id);
+}
+
+async function pendingOutbox(pool: Pool, batchIds: readonly string[]): Promise<number> {
+  const result = await pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM outbox o JOIN raw_users r USING (user_id) WHERE r.batch_id = ANY($1::text[]) AND o.published_at IS NULL',
+    [batchIds],
+  );
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** Polls until `done` answers true, printing `describe` every 5 s; throws after the timeout. */
+async function until(what: string, timeoutMs: number, done: () => Promise<boolean>, describe?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastSaid = Date.now();
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not done within ${Math.round(timeoutMs / 1000)} s${describe ? ` (${await describe()})` : ''}`);
+    if (describe && Date.now() - lastSaid >= 5000) {
+      lastSaid = Date.now();
+      progress(`  ${what}: ${await describe()}`);
+    }
+    await sleep(250);
+  }
+}
+
+/** Waits for publish, transform and sink to have taken every record of the batches, in that order. */
+async function drain(clients: Clients, batchIds: readonly string[], label: string): Promise<{ rawEnd: Offsets; cleanEnd: Offsets; drainedAt: number }> {
+  const { admin, config, pool } = clients;
+  await until(`${label}: publish`, 600_000, async () => (await pendingOutbox(pool, batchIds)) === 0, async () => `${fmtInt(await pendingOutbox(pool, batchIds))} outbox rows unpublished`);
+  const rawEnd = await endOffsets(admin, config.topics.raw);
+  const transformLag = async (): Promise<number> => lag(rawEnd, await committedOffsets(admin, 'tributary-transform', config.topics.raw));
+  await until(`${label}: transform`, 600_000, async () => (await transformLag()) === 0, async () => `${fmtInt(await transformLag())} users.raw records to go`);
+  const cleanEnd = await endOffsets(admin, config.topics.clean);
+  const sinkLag = async (): Promise<number> => lag(cleanEnd, await committedOffsets(admin, 'tributary-sink', config.topics.clean));
+  await until(`${label}: sink`, 600_000, async () => (await sinkLag()) === 0, async () => `${fmtInt(await sinkLag())} users.clean records to go`);
+  return { rawEnd, cleanEnd, drainedAt: Date.now() };
+}
+
+async function throughputRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string, written: Written): Promise<PipelineRun> {
+  const { admin, config } = clients;
+  const seed = `bench-${runId}`;
+  const pages = Array.from({ length: Math.ceil(options.users / PAGE_SIZE) }, (_, i) => i + 1);
+  const batchIds = pages.map((page) => `seed:${seed}:page:${page}:n:${PAGE_SIZE}`);
+  const rawStart = await endOffsets(admin, config.topics.raw);
+  const cleanStart = await endOffsets(admin, config.topics.clean);
+  progress(`throughput: ${fmtInt(pages.length * PAGE_SIZE)} users, fetch results=${PAGE_SIZE} × ${pages.length} pages, ${options.fetchConcurrency} in flight, seed ${seed}`);
+  const startedAt = Date.now();
+  const fetches: FetchCall[] = [];
+  await forEachConcurrent(pages, options.fetchConcurrency, async (page) => {
+    fetches.push(await fetchPage(lambda, config.lambda.stage, seed, page, PAGE_SIZE));
+  });
+  progress(`throughput: fetch+persist done in ${fmtMs(Date.now() - startedAt)}`);
+  const ids = await idsOfBatches(clients.pool, batchIds);
+  for (const id of ids) written.userIds.add(id);
+  const drained = await drain(clients, batchIds, 'throughput');
+  progress(`throughput: every stage drained after ${fmtMs(drained.drainedAt - startedAt)}`);
+  return { label: 'throughput', users: ids.length, startedAt, fetches, ids, rawStart, cleanStart, ...drained };
+}
+
+/** A steady offered load: the rate spread over calls every pacedIntervalMs, not one burst a second. */
+function pacedCalls(options: Options): { perCall: number; calls: number } {
+  return {
+    perCall: Math.max(1, Math.round((options.pacedRate * options.pacedIntervalMs) / 1000)),
+    calls: Math.round((options.pacedSeconds * 1000) / options.pacedIntervalMs),
+  };
+}
+
+async function pacedRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string, written: Written): Promise<PipelineRun> {
+  const { admin, config } = clients;
+  const seed = `bench-${runId}-paced`;
+  const rawStart = await endOffsets(admin, config.topics.raw);
+  const cleanStart = await endOffsets(admin, config.topics.clean);
+  const { perCall, calls: callCount } = pacedCalls(options);
+  progress(`paced: fetch results=${perCall} every ${options.pacedIntervalMs} ms for ${options.pacedSeconds} s (${fmtInt(options.pacedRate)} users/s offered)`);
+  const startedAt = Date.now();
+  const calls: Promise<FetchCall>[] = [];
+  for (let i = 0; i < callCount; i++) {
+    const due = startedAt + i * options.pacedIntervalMs;
+    if (due > Date.now()) await sleep(due - Date.now());
+    calls.push(fetchPage(lambda, config.lambda.stage, seed, i + 1, perCall));
+  }
+  const fetches = await Promise.all(calls);
+  const batchIds = fetches.map((f) => f.report.batchId);
+  const ids = await idsOfBatches(clients.pool, batchIds);
+  for (const id of ids) written.userIds.add(id);
+  const drained = await drain(clients, batchIds, 'paced');
+  return { label: 'paced', users: ids.length, startedAt, fetches, ids, rawStart, cleanStart, ...drained };
+}
+
+// ---------------------------------------------------------------------------------------------
+// analysis
+
+interface StageTimes {
+  label: string;
+  /** First and last moment (ms since epoch) the stage emitted one of the run's users. */
+  first: number;
+  last: number;
+  count: number;
+}
+
+interface Analysis {
+  users: number;
+  startedAt: number;
+  stages: StageTimes[];
+  /** ms from the first fetch invocation to the last row written to Cassandra. */
+  endToEndMs: number;
+  latency: { p50: number; p99: number; max: number; count: number };
+  latencyUpdatedAt: { p50: number; p99: number };
+  fetchToCassandra: { p50: number; p99: number };
+  duplicates: { raw: number; clean: number };
+  missing: number;
+}
+
+function span(values: Iterable<number>): { first: number; last: number; count: number } {
+  let first = Infinity;
+  let last = -Infinity;
+  let count = 0;
+  for (const v of values) {
+    first = Math.min(first, v);
+    last = Math.max(last, v);
+    count++;
+  }
+  return { first, last, count };
+}
+
+async function analyse(clients: Clients, run: PipelineRun): Promise<Analysis> {
+  const keys = new Set(run.ids);
+  progress(`${run.label}: reading back record timestamps and Cassandra write times…`);
+  const raw = await recordTimes(clients.kafka, clients.admin, clients.config.topics.raw, run.rawStart, run.rawEnd, keys);
+  const clean = await recordTimes(clients.kafka, clients.admin, clients.config.topics.clean, run.cleanStart, run.cleanEnd, keys);
+  let rows = await cassandraRowTimes(clients.cassandra, run.ids);
+  if (rows.writeTime.size < run.ids.length) {
+    // Read again: a row the first read missed is either late or not there at all.
+    const missing = run.ids.filter((id) => !rows.writeTime.has(id));
+    progress(`${run.label}: ${fmtInt(missing.length)} users not found in Cassandra on the first read (e.g. ${missing.slice(0, 3).join(', ')}); reading again`);
+    await sleep(2000);
+    rows = await cassandraRowTimes(clients.cassandra, run.ids);
+  }
+  const fetchSpan = { first: Math.min(...run.fetches.map((f) => f.startedAt)), last: Math.max(...run.fetches.map((f) => f.endedAt)), count: run.users };
+  const stages: StageTimes[] = [
+    { label: 'fetch + persist (fetch invoked → returned)', ...fetchSpan },
+    { label: 'publish (users.raw record timestamps)', ...span(raw.first.values()) },
+    { label: 'transform (users.clean record timestamps)', ...span(clean.first.values()) },
+    { label: 'sink (Cassandra write times)', ...span(rows.writeTime.values()) },
+  ];
+  const latencies: number[] = [];
+  const latenciesUpdated: number[] = [];
+  const fetchLatencies: number[] = [];
+  const fetchStart = new Map<string, number>();
+  for (const f of run.fetches) fetchStart.set(f.report.batchId, f.startedAt);
+  for (const [id, written] of rows.writeTime) {
+    const published = raw.first.get(id);
+    if (published === undefined) continue;
+    latencies.push(written - published);
+    const updated = rows.updatedAt.get(id);
+    if (updated !== undefined) latenciesUpdated.push(updated - published);
+  }
+  // fetch → Cassandra: per fetch call, from its invocation to each of its rows' write time.
+  const pageOf = await clients.pool.query<{ user_id: string; batch_id: string }>('SELECT user_id, batch_id FROM raw_users WHERE user_id = ANY($1::uuid[])', [run.ids]);
+  for (const row of pageOf.rows) {
+    const started = fetchStart.get(row.batch_id);
+    const written = rows.writeTime.get(row.user_id);
+    if (started !== undefined && written !== undefined) fetchLatencies.push(written - started);
+  }
+  const sorted = sortedNumbers(latencies);
+  const sortedUpdated = sortedNumbers(latenciesUpdated);
+  const sortedFetch = sortedNumbers(fetchLatencies);
+  const lastWrite = span(rows.writeTime.values()).last;
+  return {
+    users: run.users,
+    startedAt: run.startedAt,
+    stages,
+    endToEndMs: lastWrite - fetchSpan.first,
+    latency: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN, count: sorted.length },
+    latencyUpdatedAt: { p50: percentile(sortedUpdated, 50), p99: percentile(sortedUpdated, 99) },
+    fetchToCassandra: { p50: percentile(sortedFetch, 50), p99: percentile(sortedFetch, 99) },
+    duplicates: { raw: raw.duplicates, clean: clean.duplicates },
+    missing: run.users - rows.writeTime.size,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// report
+
+interface FunctionMemory {
+  functionKey: string;
+  instances: number;
+  peakUsed: number;
+  peakTotal: number;
+  sumPeakTotal: number;
+}
+
+function functionMemory(memory: MemoryReport): FunctionMemory[] {
+  const byKey = new Map<string, FunctionMemory>();
+  for (const t of memory.threads) {
+    const entry = byKey.get(t.functionKey) ?? { functionKey: t.functionKey, instances: 0, peakUsed: 0, peakTotal: 0, sumPeakTotal: 0 };
+    entry.instances++;
+    entry.peakUsed = Math.max(entry.peakUsed, t.peakUsed);
+    entry.peakTotal = Math.max(entry.peakTotal, t.peakTotal);
+    entry.sumPeakTotal += t.peakTotal;
+    byKey.set(t.functionKey, entry);
+  }
+  const order = ['main', 'fetch', 'persist', 'publish', 'transform', 'sink'];
+  return [...byKey.values()].sort((a, b) => order.indexOf(a.functionKey) - order.indexOf(b.functionKey));
+}
+
+export interface PipelineBenchSummary {
+  runtime: 'worker threads' | 'in-process';
+  users: number;
+  endToEndPerSecond: number;
+  slowestRawLimit: { name: string; perSecond: number } | undefined;
+  seedsPerSecond: number | undefined;
+  ratioVsRaw: number | undefined;
+  ratioVsSeeds: number | undefined;
+  pacedP99Ms: number | undefined;
+  targets: { vsRaw: boolean | undefined; vsSeeds: boolean | undefined; p99: boolean | undefined };
+}
+
+function report(options: Options, raw: RawLimits | undefined, throughput: Analysis, paced: Analysis | undefined, seeds: SeedsRun | undefined, seedsNoLatency: SeedsRun | undefined, memory: MemoryReport, load: string): { text: string; summary: PipelineBenchSummary } {
+  const out: string[] = [];
+  const runtime = options.inProcess ? 'in-process' : 'worker threads';
+  const e2eRate = perSecond(throughput.users, throughput.endToEndMs);
+  out.push(`pipeline bench: ${fmtInt(throughput.users)} users, fetch results=${PAGE_SIZE} × ${Math.ceil(throughput.users / PAGE_SIZE)} pages (${options.fetchConcurrency} in flight), sls offline start with ${runtime}; randomuser API round trip ${options.apiLatencyMs} ms (local server, for the pipeline and the seeds alike)`);
+  out.push(`machine: ${os.cpus().length} cores, ${fmtMiB(os.totalmem())} RAM, Node ${process.version}; load average ${load}`);
+  out.push('');
+  out.push('per stage (the stage\'s own span: its first to its last user of the run; "done" is from the first fetch invocation)');
+  out.push(
+    table([
+      ['stage', 'users', 'rate /s', 'active', 'done at'],
+      ...throughput.stages.map((s) => [s.label, fmtInt(s.count), fmtInt(perSecond(s.count, s.last - s.first)), fmtMs(s.last - s.first), fmtMs(s.last - throughput.startedAt)]),
+      ['end to end (first fetch → last row in Cassandra)', fmtInt(throughput.users), fmtInt(e2eRate), '', fmtMs(throughput.endToEndMs)],
+    ]),
+  );
+  out.push(
+    `  publish→Cassandra latency under this burst: p50 ${fmtMs(throughput.latency.p50)}, p99 ${fmtMs(throughput.latency.p99)}; ` +
+      `missing ${throughput.missing}, duplicate records users.raw ${throughput.duplicates.raw} / users.clean ${throughput.duplicates.clean}`,
+  );
+
+  let slowest: { name: string; perSecond: number } | undefined;
+  if (raw) {
+    out.push('');
+    out.push('raw limits (each client alone, same data, same machine, same run)');
+    const rows: string[][] = [['limit', 'items', 'time', 'rate /s', 'MB/s']];
+    const add = (name: string, runs: readonly LimitRun[]): void => {
+      for (const r of runs) rows.push([`${name}: ${r.label}`, fmtInt(r.items), fmtMs(r.ms), fmtInt(perSecond(r.items, r.ms)), r.bytes ? (r.bytes / 1e6 / (r.ms / 1000)).toFixed(1) : '']);
+    };
+    add('Cassandra', raw.cassandra);
+    add('PostgreSQL', raw.postgres);
+    add('Kafka', raw.kafka);
+    out.push(table(rows));
+    const limits = [
+      { name: 'Cassandra writes', perSecond: best(raw.cassandra) },
+      { name: 'PostgreSQL COPY', perSecond: best(raw.postgres) },
+      { name: 'Kafka produce', perSecond: best(raw.kafka) },
+    ].sort((a, b) => a.perSecond - b.perSecond);
+    slowest = limits[0];
+    out.push(`  slowest raw limit: ${slowest?.name} at ${fmtInt(slowest?.perSecond ?? Number.NaN)} /s (best of its runs)`);
+  }
+
+  let seedsRate: number | undefined;
+  if (seeds) {
+    seedsRate = perSecond(seeds.users, seeds.ms);
+    out.push('');
+    out.push(
+      `seeds' approach (one API call with results=1 + one awaited JSON send per user, same ${options.apiLatencyMs} ms API round trip), ${fmtInt(seeds.users)}-user sample: ` +
+        `${fmtInt(seedsRate)} users/s (API ${(seeds.apiMs / seeds.users).toFixed(2)} ms + send ${(seeds.sendMs / seeds.users).toFixed(2)} ms per user); ` +
+        `${fmtInt(throughput.users)} users would take ${fmtMs((throughput.users / seedsRate) * 1000)}`,
+    );
+    if (seedsNoLatency) {
+      const bare = perSecond(seedsNoLatency.users, seedsNoLatency.ms);
+      out.push(`  with no added API round trip (localhost only): ${fmtInt(bare)} users/s — the pipeline is ${fmtRatio(e2eRate / bare)}× that`);
+    }
+  }
+
+  if (paced) {
+    out.push('');
+    out.push(
+      `paced: ${fmtInt(options.pacedRate)} users/s offered (${fmtInt(pacedCalls(options).perCall)} every ${options.pacedIntervalMs} ms) for ${options.pacedSeconds} s (${fmtInt(paced.users)} users, ${fmtInt(paced.latency.count)} latencies): ` +
+        `publish→Cassandra p50 ${fmtMs(paced.latency.p50)}, p99 ${fmtMs(paced.latency.p99)}, max ${fmtMs(paced.latency.max)}`,
+    );
+    out.push(
+      `  (same with the sink's updated_at instead of the write time: p50 ${fmtMs(paced.latencyUpdatedAt.p50)}, p99 ${fmtMs(paced.latencyUpdatedAt.p99)}; ` +
+        `fetch invoked → Cassandra: p50 ${fmtMs(paced.fetchToCassandra.p50)}, p99 ${fmtMs(paced.fetchToCassandra.p99)}; missing ${paced.missing})`,
+    );
+  }
+
+  out.push('');
+  out.push(`memory of the sls offline process (pid ${memory.pid}, whole run): peak RSS ${fmtMiB(memory.peakRss)} (VmHWM from /proc; every function runs inside it)`);
+  for (const c of memory.children) out.push(`  child process ${c.command} (pid ${c.pid}): peak RSS ${fmtMiB(c.peakRss)}`);
+  const fns = functionMemory(memory);
+  if (fns.length > 0) {
+    out.push(
+      options.inProcess
+        ? '  V8 heap of the main thread (in-process: every handler shares it):'
+        : '  V8 heap per function (each instance is a worker thread with its own heap; peaks sampled every 200 ms in the thread):',
+    );
+    out.push(
+      table(
+        [
+          ['thread', 'instances', 'peak used (max)', 'peak total (max)', 'peak total (sum)'],
+          ...fns.map((f) => [f.functionKey === 'main' ? 'main thread (sls, serverless-offline, offline-kafka consumers)' : f.functionKey, String(f.instances), fmtMiB(f.peakUsed), fmtMiB(f.peakTotal), fmtMiB(f.sumPeakTotal)]),
+        ],
+        '    ',
+      ),
+    );
+  }
+
+  const ratioVsRaw = slowest ? e2eRate / slowest.perSecond : undefined;
+  const ratioVsSeeds = seedsRate ? e2eRate / seedsRate : undefined;
+  const p99 = paced?.latency.p99;
+  const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
+  const targets = {
+    vsRaw: ratioVsRaw === undefined ? undefined : ratioVsRaw >= TARGET_VS_RAW,
+    vsSeeds: ratioVsSeeds === undefined ? undefined : ratioVsSeeds >= TARGET_VS_SEEDS,
+    p99: p99 === undefined ? undefined : p99 <= TARGET_P99_MS,
+  };
+  out.push('');
+  out.push('targets');
+  out.push(
+    table([
+      ['end to end ÷ slowest raw limit', `${fmtInt(e2eRate)} ÷ ${fmtInt(slowest?.perSecond ?? Number.NaN)} = ${fmtRatio(ratioVsRaw ?? Number.NaN)}`, `target ≥ ${TARGET_VS_RAW}`, verdict(targets.vsRaw)],
+      ['end to end ÷ seeds\' approach', `${fmtInt(e2eRate)} ÷ ${fmtInt(seedsRate ?? Number.NaN)} = ${fmtRatio(ratioVsSeeds ?? Number.NaN, 1)}×`, `target ≥ ${TARGET_VS_SEEDS}×`, verdict(targets.vsSeeds)],
+      [`p99 publish→Cassandra at ${fmtInt(options.pacedRate)} users/s`, fmtMs(p99 ?? Number.NaN), `target ≤ ${fmtMs(TARGET_P99_MS)}`, verdict(targets.p99)],
+    ]),
+  );
+  return {
+    text: out.join('\n'),
+    summary: {
+      runtime,
+      users: throughput.users,
+      endToEndPerSecond: e2eRate,
+      slowestRawLimit: slowest,
+      seedsPerSecond: seedsRate,
+      ratioVsRaw,
+      ratioVsSeeds,
+      pacedP99Ms: p99,
+      targets,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// cleanup
+
+const RUNS_DIR = path.join(ROOT, '.stack', 'bench', 'runs');
+
+/** What a run is about to write, recorded first so a run that dies is cleaned up by the next one. */
+interface RunRecord {
+  runId: string;
+  /** Seeds and pages fetched: the local server's users are a function of them, so their ids can be rebuilt. */
+  fetches: { seed: string; pages: number; results: number }[];
+  topics: string[];
+}
+
+function recordRun(record: RunRecord): void {
+  mkdirSync(RUNS_DIR, { recursive: true });
+  writeFileSync(path.join(RUNS_DIR, `${record.runId}.json`), JSON.stringify(record));
+}
+
+function forgetRun(runId: string): void {
+  rmSync(path.join(RUNS_DIR, `${runId}.json`), { force: true });
+}
+
+function idsOfRecord(record: RunRecord): Set<string> {
+  const ids = new Set<string>();
+  for (const { seed, pages, results } of record.fetches) {
+    for (let page = 1; page <= pages; page++) for (const u of generateUsers({ results, seed, page, nats: null, gender: null, now: new Date() })) ids.add(u.login.uuid);
+  }
+  return ids;
+}
+
+/** Runs that ended before cleaning up (killed, the stack gone mid-run): their users and topics go now. */
+async function cleanUpEarlierRuns(clients: Clients): Promise<void> {
+  if (!existsSync(RUNS_DIR)) return;
+  for (const file of readdirSync(RUNS_DIR).filter((f) => f.endsWith('.json'))) {
+    const record = JSON.parse(readFileSync(path.join(RUNS_DIR, file), 'utf8')) as RunRecord;
+    progress(`run ${record.runId} did not clean up after itself; doing it now`);
+    if (await cleanUp(clients, { userIds: idsOfRecord(record), batchPrefix: `seed:bench-${record.runId}`, topics: record.topics })) forgetRun(record.runId);
+  }
+}
+
+async function cleanUp(clients: Clients, written: Written): Promise<boolean> {
+  const ids = [...written.userIds];
+  progress(`cleaning up: ${fmtInt(ids.length)} users from outbox, raw_users and Cassandra; topics ${written.topics.join(', ') || 'none'}`);
+  const results = await Promise.allSettled([
+    (async () => {
+      for (let i = 0; i < ids.length; i += 10_000) {
+        const slice = ids.slice(i, i + 10_000);
+        await clients.pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [slice]);
+        await clients.pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [slice]);
+      }
+      await clients.pool.query('DELETE FROM rejected_users WHERE batch_id LIKE $1', [`${written.batchPrefix}%`]);
+    })(),
+    deleteFromCassandra(clients.cassandra, ids),
+    (async () => {
+      const existing = new Set(await clients.admin.listTopics());
+      const topics = written.topics.filter((t) => existing.has(t));
+      if (topics.length) await clients.admin.deleteTopics({ topics });
+    })(),
+  ]);
+  for (const r of results) if (r.status === 'rejected') progress(`cleanup: ${(r.reason as Error).message}`);
+  return results.every((r) => r.status === 'fulfilled');
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const config = loadConfig();
+  const runId = randomUUID().slice(0, 8);
+  const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  await ensureStack(config);
+
+  const kafka = createKafka(config.kafka, { clientId: 'tributary-bench' });
+  const clients: Clients = {
+    config,
+    pool: createPool(config.postgres, { max: 4 }),
+    kafka,
+    admin: kafka.admin(),
+    cassandra: createCassandra(config.cassandra),
+    codec: new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url),
+  };
+  await clients.admin.connect();
+  await clients.cassandra.connect();
+  await cleanUpEarlierRuns(clients);
+  const written: Written = { userIds: new Set(), batchPrefix: `seed:bench-${runId}`, topics: [] };
+  const pages = Math.ceil(options.users / PAGE_SIZE);
+  recordRun({
+    runId,
+    fetches: [
+      { seed: `bench-${runId}`, pages, results: PAGE_SIZE },
+      { seed: `bench-${runId}-paced`, pages: pacedCalls(options).calls, results: pacedCalls(options).perCall },
+    ],
+    topics: [`bench.pipeline.${runId}.raw`, `bench.pipeline.${runId}.seeds`],
+  });
+  let server: RandomUserServer | undefined;
+  let offline: BenchOffline | undefined;
+  const service = privateServiceDir(ROOT, `pipeline-${runId}`, options.serverlessYml);
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    progress('interrupted: stopping sls offline and cleaning up…');
+    void offline?.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const raw = options.skipRaw ? undefined : await measureRawLimits(clients, options, runId, written);
+
+    await waitForFreePorts([topology.ports.offlineLambda, topology.ports.offlineHttp], 900_000, progress);
+    server = await startRandomUserServer({ port: 0, latencyMs: options.apiLatencyMs });
+    const logFile = path.join(ROOT, '.stack', 'logs', `bench-pipeline-${runId}.log`);
+    progress(`starting sls offline start (${options.inProcess ? '--useInProcess' : 'worker threads'}); log ${path.relative(ROOT, logFile)}`);
+    offline = await startBenchOffline({
+      root: ROOT,
+      serviceDir: service.dir,
+      logFile,
+      env: { RANDOMUSER_URL: server.apiUrl, FETCH_SCHEDULE_ENABLED: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      extraArgs: options.inProcess && !configuredInProcess(path.join(service.dir, 'serverless.yml')) ? ['--useInProcess'] : [],
+      nodeArgs: options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : [],
+    });
+    await offline.waitForLine(/offline-kafka: transform ← \S+ consuming as group/, 120_000);
+    await offline.waitForLine(/offline-kafka: sink ← \S+ consuming as group/, 120_000);
+    const backlog = lag(await endOffsets(clients.admin, config.topics.raw), await committedOffsets(clients.admin, 'tributary-transform', config.topics.raw));
+    if (backlog > 0) {
+      progress(`transform has a backlog of ${fmtInt(backlog)} records from before this run; letting it drain first`);
+      await drain(clients, [], 'backlog');
+    }
+    const lambda = createLambdaClient({ ...config.lambda, endpoint: `http://127.0.0.1:${topology.ports.offlineLambda}` });
+
+    const throughput = await throughputRun(clients, lambda, options, runId, written);
+    const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId, written) : undefined;
+    const memory = await offline.stop();
+    offline = undefined;
+    const loadAfterPipeline = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+
+    const throughputAnalysis = await analyse(clients, throughput);
+    const pacedAnalysis = paced ? await analyse(clients, paced) : undefined;
+
+    let seeds: SeedsRun | undefined;
+    let seedsNoLatency: SeedsRun | undefined;
+    if (!options.skipSeeds && options.seedsSample > 0) {
+      const topic = `bench.pipeline.${runId}.seeds`;
+      written.topics.push(topic);
+      try {
+        await clients.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+        progress(`seeds' approach: ${fmtInt(options.seedsSample)} users, one call and one send each…`);
+        seeds = await seedsApproach(clients.kafka, server.apiUrl, topic, options.seedsSample);
+        if (options.apiLatencyMs > 0) {
+          // The same sample with no added round trip: what the seeds' loop costs on localhost alone.
+          server.setFaults({ latencyMs: 0 });
+          seedsNoLatency = await seedsApproach(clients.kafka, server.apiUrl, topic, options.seedsSample);
+        }
+      } catch (error) {
+        progress(`seeds' approach failed, reported without it: ${(error as Error).message}`);
+      }
+    }
+    const { text, summary } = report(options, raw, throughputAnalysis, pacedAnalysis, seeds, seedsNoLatency, memory, `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`);
+    process.stdout.write(`${text}\n`);
+    if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
+  } finally {
+    await offline?.stop().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    service.remove();
+    if (options.keep) progress(`--keep: left ${fmtInt(written.userIds.size)} users and topics ${written.topics.join(', ') || 'none'} in place (run ${runId})`);
+    else if (await cleanUp(clients, written)) forgetRun(runId);
+    else progress(`cleanup incomplete: the next run finishes it (${path.relative(ROOT, RUNS_DIR)}/${runId}.json)`);
+    await Promise.allSettled([clients.admin.disconnect(), clients.cassandra.shutdown(), clients.pool.end()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
