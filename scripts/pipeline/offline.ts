@@ -24,7 +24,8 @@ export interface OfflineProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function portAnswers(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on the loopback port (serverless-offline's, for one). */
+export function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {

@@ -7,11 +7,12 @@
  * always drawn, so `inc`/`exc` (applied later in response.ts) never change the values shown.
  */
 import { hash } from 'node:crypto';
+import type { Gender, RandomUser } from '../../layers/domain/randomuser';
 import { COMMON_FEMALE_TITLES, COMMON_MALE_TITLE, NATIONALITIES } from './nationalities';
 import { generatePassword } from './password';
 import { ALPHANUMERIC, SeededRandom } from './prng';
 import { emailFor } from './transliterate';
-import { type Gender, NAT_CODES, type NatCode, type RandomUser } from './types';
+import { NAT_CODES, type NatCode } from './types';
 
 export interface GenerateRequest {
   results: number;

@@ -7,7 +7,8 @@
  * scripts follow the real API: Persian for IR, Latin (with diacritics) everywhere else.
  */
 import { type SeededRandom, NON_ZERO_ONE, UPPER } from './prng';
-import type { Gender, NatCode, UserId } from './types';
+import type { Gender, RandomUserNationalId } from '../../layers/domain/randomuser';
+import type { NatCode } from './types';
 
 /** What an id rule may depend on besides randomness. */
 export interface IdentityFacts {
@@ -30,11 +31,11 @@ export interface Nationality {
   postcode: (r: SeededRandom) => number | string;
   phone: (r: SeededRandom) => string;
   cell: (r: SeededRandom) => string;
-  id: (r: SeededRandom, facts: IdentityFacts) => UserId;
+  id: (r: SeededRandom, facts: IdentityFacts) => RandomUserNationalId;
 }
 
 const fiveDigits = (r: SeededRandom): number => r.int(10000, 99999);
-const noId = (): UserId => ({ name: '', value: null });
+const noId = (): RandomUserNationalId => ({ name: '', value: null });
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 /** Date#getYear(): years since 1900, so 2001 gives "101" (the real ids carry that). */
 const yearsSince1900 = (d: Date): number => d.getUTCFullYear() - 1900;

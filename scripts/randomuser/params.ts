@@ -4,8 +4,9 @@
  * parameter counts with its last value.
  */
 import { randomInt } from 'node:crypto';
+import type { Gender } from '../../layers/domain/randomuser';
 import { HEX_LOWER } from './prng';
-import { type Gender, NAT_CODES, type NatCode, USER_FIELDS, type UserField } from './types';
+import { NAT_CODES, type NatCode, USER_FIELDS, type UserField } from './types';
 
 export const MAX_RESULTS = 5000;
 export const MAX_PAGE = 10000;

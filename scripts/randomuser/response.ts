@@ -2,16 +2,17 @@
  * Shapes a generated batch into the API body: `inc`/`exc` projection, the `info` block (or none
  * with `noinfo`), and serialization (compact JSON, pretty JSON, JSONP callback).
  */
+import type { RandomUser } from '../../layers/domain/randomuser';
 import { generateUsers } from './generator';
 import type { ResponseFormat, UserQuery } from './params';
-import { API_VERSION, type PartialUser, type RandomUser, type RandomUserResponse, USER_FIELDS, type UserField } from './types';
+import { API_VERSION, type PartialUser, type ServedResponse, USER_FIELDS, type UserField } from './types';
 
 export interface ResponseOptions {
   now: Date;
   pictureBaseUrl?: string;
 }
 
-export function buildResponse(query: UserQuery, options: ResponseOptions): RandomUserResponse {
+export function buildResponse(query: UserQuery, options: ResponseOptions): ServedResponse {
   const users = generateUsers({
     results: query.results,
     seed: query.seed,
@@ -23,7 +24,7 @@ export function buildResponse(query: UserQuery, options: ResponseOptions): Rando
     pictureBaseUrl: options.pictureBaseUrl,
   });
   const results = query.fields.length === USER_FIELDS.length ? users : users.map((u) => projectUser(u, query.fields));
-  const body: RandomUserResponse = { results };
+  const body: ServedResponse = { results };
   if (!query.noinfo) body.info = { seed: query.seed, results: query.results, page: query.page, version: API_VERSION };
   return body;
 }
@@ -35,7 +36,7 @@ export function projectUser(user: RandomUser, fields: readonly UserField[]): Par
   return out as PartialUser;
 }
 
-export function serializeResponse(body: RandomUserResponse, format: ResponseFormat, callback?: string): string {
+export function serializeResponse(body: ServedResponse, format: ResponseFormat, callback?: string): string {
   const json = format === 'pretty' ? JSON.stringify(body, null, 2) : JSON.stringify(body);
   return callback === undefined ? json : `${callback}(${json});`;
 }

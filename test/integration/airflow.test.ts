@@ -5,13 +5,12 @@
  * none; a failing function fails the task with the function's error.
  */
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { createPool } from '../../layers/adapters/postgres';
 import { topology } from '../../layers/config';
 import type { FetchReport } from '../../layers/pipeline/fetch-users';
-import type { OfflineProcess } from '../../scripts/pipeline/offline';
+import { portAnswers, type OfflineProcess } from '../../scripts/pipeline/offline';
 import type { RandomUserServer } from '../../scripts/randomuser/server';
 import { createContext } from '../../scripts/stack/context';
 import { airflow, airflowCli } from '../../scripts/stack/services/airflow';
@@ -112,17 +111,6 @@ async function forgetBatch(batchId: string): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)], { prepare: true });
 }
 
-function portTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /**
  * serverless-offline listens on fixed ports that another test run or benchmark may hold: wait for
  * them to be free and start; if another one took them meanwhile, wait again.
@@ -131,14 +119,14 @@ async function startFunctionsWhenPortsFree(randomUserApiUrl: string, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   const ports = [topology.ports.offlineHttp, topology.ports.offlineLambda];
   for (;;) {
-    while ((await Promise.all(ports.map(portTaken))).some(Boolean)) {
+    while ((await Promise.all(ports.map(portAnswers))).some(Boolean)) {
       if (Date.now() > deadline) throw new Error(`ports ${ports.join('/')} stayed taken for ${timeoutMs / 1000}s: another sls offline is running`);
       await sleep(5000);
     }
     try {
       return await startFunctions(randomUserApiUrl, 'functions-airflow');
     } catch (err) {
-      if (!(await Promise.all(ports.map(portTaken))).some(Boolean) || Date.now() > deadline) throw err;
+      if (!(await Promise.all(ports.map(portAnswers))).some(Boolean) || Date.now() > deadline) throw err;
     }
   }
 }

@@ -19,26 +19,14 @@ import type { PersistBatch } from '../../layers/domain/requests';
 import { MalformedResponseError, parseRandomUserResponse } from '../../layers/domain/validate';
 import { type FetchDeps, type FetchReport, fetchAndHandOff } from '../../layers/pipeline/fetch-users';
 import { quotaExceededMessage } from '../../scripts/randomuser/quota';
-import { type RandomUserServer, type RandomUserServerOptions, SERVER_ERROR_MESSAGE, startRandomUserServer } from '../../scripts/randomuser/server';
+import { type RandomUserServer, type RandomUserServerOptions, SERVER_ERROR_MESSAGE } from '../../scripts/randomuser/server';
+import { startPinnedRandomUserServer, useRandomUserServer } from '../support/randomuser-server';
 
-const NOW = new Date('2025-06-01T00:00:00.000Z');
 const MiB = 1024 * 1024;
 const BASE_MS = 5;
 const JITTER = 0.8;
 
-let server: RandomUserServer;
-
-beforeAll(async () => {
-  server = await startRandomUserServer({ now: () => NOW });
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
+const server = useRandomUserServer();
 
 afterEach(() => {
   jest.restoreAllMocks();
@@ -48,7 +36,7 @@ type ClientEnv = { timeoutMs?: number; maxRetries?: number; maxBytes?: number; u
 
 function clientConfig(env: ClientEnv = {}): Config['randomUser'] {
   return loadConfig({
-    RANDOMUSER_URL: env.url ?? server.apiUrl,
+    RANDOMUSER_URL: env.url ?? server().apiUrl,
     RANDOMUSER_TIMEOUT_MS: String(env.timeoutMs ?? 10_000),
     RANDOMUSER_MAX_RETRIES: String(env.maxRetries ?? 4),
     // Between the largest real page (5000 users, ~5.4 MB; ~8.0 MB pretty-printed) and a hostile 10 MB body.
@@ -105,7 +93,7 @@ function delayFor(attempt: number, factor: number): number {
 
 /** A server of its own for tests whose slow responses must not outlive the test. */
 async function withOwnServer<T>(options: RandomUserServerOptions, run: (own: RandomUserServer) => Promise<T>): Promise<T> {
-  const own = await startRandomUserServer({ now: () => NOW, ...options });
+  const own = await startPinnedRandomUserServer(options);
   try {
     return await run(own);
   } finally {
@@ -176,22 +164,22 @@ describe('HTTP 5xx', () => {
     const clean = await client().fetch(request);
     expect(clean.attempts).toBe(1);
 
-    server.reset();
-    server.setFaults({ failNext: 2, errorStatus: status });
+    server().reset();
+    server().setFaults({ failNext: 2, errorStatus: status });
     const { fetch, retries } = client({ maxRetries: 4 });
     const result = await fetch(request);
 
     expect(result.attempts).toBe(3);
     expect(retries.map((r) => [r.attempt, r.kind, r.status])).toEqual([[1, 'http', status], [2, 'http', status]]);
     expect(retries[0]?.message).toContain(SERVER_ERROR_MESSAGE);
-    expect(server.stats()).toMatchObject({ requests: 3, byStatus: { [status]: 2, 200: 1 }, injected: { failed: 2 } });
+    expect(server().stats()).toMatchObject({ requests: 3, byStatus: { [status]: 2, 200: 1 }, injected: { failed: 2 } });
     expect(result.body).toEqual(clean.body);
     expect(uuidsOf(result.body)).toHaveLength(50);
   });
 
   it('gives up after maxRetries + 1 attempts with kind "http", status 500, the URL and the attempt count', async () => {
     pinJitter();
-    server.setFaults({ errorRate: 1 });
+    server().setFaults({ errorRate: 1 });
     const { fetch, retries } = client({ maxRetries: 3 });
     const started = Date.now();
 
@@ -200,15 +188,15 @@ describe('HTTP 5xx', () => {
     expect(error.name).toBe('RandomUserError');
     expect(error.kind).toBe('http');
     expect(error.status).toBe(500);
-    expect(error.message).toBe(`randomuser ${server.apiUrl}?results=5&seed=always-500: HTTP 500: ${JSON.stringify({ error: SERVER_ERROR_MESSAGE })} (after 4 attempts)`);
-    expect(server.stats()).toMatchObject({ requests: 4, byStatus: { 500: 4 }, usersServed: 0 });
+    expect(error.message).toBe(`randomuser ${server().apiUrl}?results=5&seed=always-500: HTTP 500: ${JSON.stringify({ error: SERVER_ERROR_MESSAGE })} (after 4 attempts)`);
+    expect(server().stats()).toMatchObject({ requests: 4, byStatus: { 500: 4 }, usersServed: 0 });
     // Exponential backoff: base × 2^(n-1), full jitter pinned.
     expect(retries.map((r) => r.delayMs)).toEqual([1, 2, 3].map((n) => delayFor(n, 1)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(delayFor(1, 1) + delayFor(2, 1) + delayFor(3, 1));
   });
 
   it('does not retry a 4xx and reports its status', async () => {
-    server.setFaults({ statusOverride: { status: 404, body: 'Not Found', contentType: 'text/plain' } });
+    server().setFaults({ statusOverride: { status: 404, body: 'Not Found', contentType: 'text/plain' } });
     const { fetch, retries } = client({ maxRetries: 4 });
 
     const error = await randomUserError(fetch({ results: 5, seed: 'four-oh-four' }));
@@ -216,14 +204,14 @@ describe('HTTP 5xx', () => {
     expect([error.kind, error.status, error.retryable]).toEqual(['http', 404, false]);
     expect(error.message).toMatch(/HTTP 404: Not Found \(after 1 attempt\)$/);
     expect(retries).toEqual([]);
-    expect(server.stats().requests).toBe(1);
+    expect(server().stats().requests).toBe(1);
   });
 });
 
 describe('HTTP 429 past the quota', () => {
   it('backs off rateLimitFactor (10) times longer than for a 5xx, and succeeds once the quota window has passed', async () => {
     pinJitter();
-    server.setFaults({ quota: 10, quotaWindowMs: 150 });
+    server().setFaults({ quota: 10, quotaWindowMs: 150 });
     const { fetch, retries } = client({ maxRetries: 6 });
     const request = { results: 10, seed: 'quota-window' };
 
@@ -238,37 +226,37 @@ describe('HTTP 429 past the quota', () => {
     for (const [i, r] of retries.entries()) {
       expect([r.attempt, r.kind, r.status, r.delayMs]).toEqual([i + 1, 'rate-limited', 429, delayFor(i + 1, 10)]);
     }
-    expect(server.stats()).toMatchObject({ usersServed: 20, injected: { rateLimited: second.attempts - 1 } });
+    expect(server().stats()).toMatchObject({ usersServed: 20, injected: { rateLimited: second.attempts - 1 } });
     expect(second.body).toEqual(first.body);
   });
 
   it('uses the given rateLimitFactor, and fails with the real 429 message when the quota persists', async () => {
     pinJitter();
-    server.setFaults({ quota: 10, quotaWindowMs: 60_000 });
+    server().setFaults({ quota: 10, quotaWindowMs: 60_000 });
     const { fetch, retries } = client({ maxRetries: 2 }, { rateLimitFactor: 3 });
     await fetch({ results: 10, seed: 'quota-spent' });
 
     const error = await randomUserError(fetch({ results: 10, seed: 'quota-spent' }));
 
     expect([error.kind, error.status]).toEqual(['rate-limited', 429]);
-    expect(error.message).toContain(`${server.apiUrl}?results=10&seed=quota-spent`);
+    expect(error.message).toContain(`${server().apiUrl}?results=10&seed=quota-spent`);
     expect(error.message).toContain(`rate limited (HTTP 429): ${JSON.stringify({ error: quotaExceededMessage(10) })}`);
     expect(error.message).toMatch(/\(after 3 attempts\)$/);
     expect(retries.map((r) => [r.kind, r.delayMs])).toEqual([
       ['rate-limited', delayFor(1, 3)],
       ['rate-limited', delayFor(2, 3)],
     ]);
-    expect(server.stats()).toMatchObject({ requests: 4, usersServed: 10, byStatus: { 200: 1, 429: 3 }, injected: { rateLimited: 3 } });
+    expect(server().stats()).toMatchObject({ requests: 4, usersServed: 10, byStatus: { 200: 1, 429: 3 }, injected: { rateLimited: 3 } });
   });
 
   it('the default factor makes 429 waits exactly 10× the 5xx waits', async () => {
     pinJitter();
-    server.setFaults({ errorRate: 1 });
+    server().setFaults({ errorRate: 1 });
     const http = client({ maxRetries: 3 });
     expect((await randomUserError(http.fetch({ results: 1, seed: 'ratio' }))).kind).toBe('http');
 
-    server.reset();
-    server.setFaults({ quota: 0 });
+    server().reset();
+    server().setFaults({ quota: 0 });
     const limited = client({ maxRetries: 3 });
     expect((await randomUserError(limited.fetch({ results: 1, seed: 'ratio' }))).kind).toBe('rate-limited');
 
@@ -354,20 +342,20 @@ describe('truncated JSON', () => {
     const request = { results: 300, seed: `truncated-${mode}` };
     const clean = await client().fetch(request);
 
-    server.reset();
-    server.setFaults({ truncateNext: 1, truncateMode: mode, truncateAt: 0.6 });
+    server().reset();
+    server().setFaults({ truncateNext: 1, truncateMode: mode, truncateAt: 0.6 });
     const { fetch, retries } = client({ maxRetries: 2 });
     const result = await fetch(request);
 
     expect(result.attempts).toBe(2);
     expect(retries.map((r) => r.kind)).toEqual([kind]);
     expect(retries[0]?.message).toMatch(message);
-    expect(server.stats()).toMatchObject({ requests: 2, injected: { truncated: 1 } });
+    expect(server().stats()).toMatchObject({ requests: 2, injected: { truncated: 1 } });
     expect(result.body).toEqual(clean.body);
   });
 
   it('fails with kind "malformed-json" when every body is cut', async () => {
-    server.setFaults({ truncateRate: 1, truncateMode: 'end' });
+    server().setFaults({ truncateRate: 1, truncateMode: 'end' });
     const { fetch, retries } = client({ maxRetries: 2 });
 
     const error = await randomUserError(fetch({ results: 10, seed: 'always-cut' }));
@@ -375,7 +363,7 @@ describe('truncated JSON', () => {
     expect(error.kind).toBe('malformed-json');
     expect(error.message).toMatch(/body is not valid JSON \(\d+ chars, ends ".*"\): .*\(after 3 attempts\)$/s);
     expect(retries).toHaveLength(2);
-    expect(server.stats().injected.truncated).toBe(3);
+    expect(server().stats().injected.truncated).toBe(3);
   });
 });
 
@@ -388,7 +376,7 @@ describe('response size limit', () => {
     expect([error.kind, error.retryable]).toEqual(['too-large', false]);
     expect(error.message).toMatch(/: response of \d{7} bytes exceeds the 1048576-byte limit \(after 1 attempt\)$/);
     expect(retries).toEqual([]);
-    expect(server.stats().requests).toBe(1);
+    expect(server().stats().requests).toBe(1);
   });
 
   it('accepts a real 5000-user page but rejects a 10 MB body under the same 8 MiB limit', async () => {
@@ -398,15 +386,15 @@ describe('response size limit', () => {
     expect(uuidsOf(page.body)).toHaveLength(5000);
 
     const tenMegabytes = JSON.stringify({ results: [], info: { seed: 'x', results: 0, page: 1, version: '1.4' }, padding: 'x'.repeat(10 * 1000 * 1000) });
-    server.reset();
-    serveBody(server, tenMegabytes);
+    server().reset();
+    serveBody(server(), tenMegabytes);
     const { fetch: fetchAgain, retries } = client({ maxBytes: 8 * MiB, maxRetries: 3 });
     const error = await randomUserError(fetchAgain({ results: 5000, seed: 'limit-hostile' }));
 
     expect(error.kind).toBe('too-large');
     expect(error.message).toContain(`response of ${Buffer.byteLength(tenMegabytes)} bytes exceeds the ${8 * MiB}-byte limit`);
     expect(retries).toEqual([]);
-    expect(server.stats().requests).toBe(1);
+    expect(server().stats().requests).toBe(1);
   });
 
   /**
@@ -482,7 +470,7 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
     ['info missing', { results: [] }, 'randomuser response: info: missing'],
     ['info of the wrong type', { results: [], info: { ...INFO, page: '1' } }, 'randomuser response: info.page: expected number, got string'],
   ])('keeps %s with its reason in persist, then throws MalformedResponseError', async (_label, body, reason) => {
-    serveBody(server, JSON.stringify(body));
+    serveBody(server(), JSON.stringify(body));
     const { deps, batches, events } = handOff();
 
     const outcome = await fetchAndHandOff(deps, { results: 10, seed: 'envelope' }).then(
@@ -498,7 +486,7 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
     expect(batches).toEqual([
       { batchId: 'seed:envelope:page:1:n:10', users: [], rejected: [{ reason: `response: ${reason}`, record: body }] },
     ]);
-    expect(server.stats().requests).toBe(1); // a well-formed HTTP answer: not retried
+    expect(server().stats().requests).toBe(1); // a well-formed HTTP answer: not retried
   });
 
   it('hands good records on and rejects bad ones with index and reason', async () => {
@@ -528,7 +516,7 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
     mutate(9, (r) => {
       (r.login as Record<string, unknown>).uuid = String((r.login as Record<string, unknown>).uuid).toUpperCase();
     });
-    serveBody(server, JSON.stringify({ results: records, info: INFO }));
+    serveBody(server(), JSON.stringify({ results: records, info: INFO }));
     const { deps, batches, warnings } = handOff();
 
     const report = await fetchAndHandOff(deps, { results: 10, seed: 'crafted' });
@@ -552,7 +540,7 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
 
   it('hands duplicates within a batch on as they came (persist dedupes by login.uuid)', async () => {
     const [a, b, c] = await sampleRecords(3, 'dupes');
-    serveBody(server, JSON.stringify({ results: [a, b, a, c, b, a], info: { ...INFO, results: 6 } }));
+    serveBody(server(), JSON.stringify({ results: [a, b, a, c, b, a], info: { ...INFO, results: 6 } }));
     const { deps, batches } = handOff();
 
     const report = await fetchAndHandOff(deps, { results: 6, seed: 'dupes' });
@@ -615,14 +603,14 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
 
   it('retries through a 500 and a truncated body inside fetchAndHandOff and hands on every user once', async () => {
     const request = { results: 1500, seed: 'faulty-handoff' };
-    server.setFaults({ failNext: 1, truncateNext: 1, truncateMode: 'abort' });
+    server().setFaults({ failNext: 1, truncateNext: 1, truncateMode: 'abort' });
     const { deps, batches } = handOff({ maxRetries: 3 });
 
     const report = await fetchAndHandOff(deps, request);
 
     expect(report).toMatchObject({ attempts: 3, fetched: 1500, valid: 1500, persisted: 1500 });
     expect(batches.map((b) => b.users.length)).toEqual([1000, 500]);
-    expect(server.stats()).toMatchObject({ requests: 3, injected: { failed: 1, truncated: 1 } });
+    expect(server().stats()).toMatchObject({ requests: 3, injected: { failed: 1, truncated: 1 } });
     const direct = await client().fetch(request);
     expect(batches.flatMap((b) => b.users.map((u) => u.login.uuid))).toEqual(uuidsOf(direct.body));
   });

@@ -4,39 +4,26 @@
  * endpoints, and a 5000-user response. Needs no other service.
  */
 import { quotaExceededMessage } from '../../scripts/randomuser/quota';
-import { type RandomUserServer, SERVER_ERROR_MESSAGE, startRandomUserServer } from '../../scripts/randomuser/server';
-import type { RandomUserResponse } from '../../scripts/randomuser/types';
+import { SERVER_ERROR_MESSAGE, startRandomUserServer } from '../../scripts/randomuser/server';
+import type { ServedResponse } from '../../scripts/randomuser/types';
+import { useRandomUserServer } from '../support/randomuser-server';
 
-const NOW = new Date('2025-06-01T00:00:00.000Z');
-
-let server: RandomUserServer;
-
-beforeAll(async () => {
-  server = await startRandomUserServer({ now: () => NOW });
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.reset();
-});
+const server = useRandomUserServer();
 
 async function get(path: string, init?: RequestInit): Promise<{ status: number; text: string; headers: Headers; ms: number }> {
   const started = Date.now();
-  const res = await fetch(`${server.url}${path}`, init);
+  const res = await fetch(`${server().url}${path}`, init);
   const text = await res.text();
   return { status: res.status, text, headers: res.headers, ms: Date.now() - started };
 }
 
-async function getJson(path: string, init?: RequestInit): Promise<{ status: number; body: RandomUserResponse }> {
+async function getJson(path: string, init?: RequestInit): Promise<{ status: number; body: ServedResponse }> {
   const { status, text } = await get(path, init);
-  return { status, body: JSON.parse(text) as RandomUserResponse };
+  return { status, body: JSON.parse(text) as ServedResponse };
 }
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${server().url}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -52,7 +39,7 @@ describe('API paths and parameters', () => {
       expect(b.headers.get('content-type')).toBe('application/json; charset=utf-8');
       expect(b.text).toBe(bodies[0]?.text);
     }
-    const parsed = JSON.parse(bodies[0]?.text ?? '') as RandomUserResponse;
+    const parsed = JSON.parse(bodies[0]?.text ?? '') as ServedResponse;
     expect(parsed.results).toHaveLength(3);
     expect(parsed.info).toEqual({ seed: 'paths', results: 3, page: 1, version: '1.4' });
   });
@@ -63,7 +50,7 @@ describe('API paths and parameters', () => {
       expect([path, res.status, res.text]).toEqual([path, 404, 'Not Found']);
     }
     expect((await get('/api/', { method: 'POST' })).status).toBe(404);
-    expect(server.stats().notFound).toBe(3);
+    expect(server().stats().notFound).toBe(3);
   });
 
   it('is deterministic per seed and page, and different across pages', async () => {
@@ -71,7 +58,7 @@ describe('API paths and parameters', () => {
     const b = await get('/api/?results=20&seed=det&page=2');
     const c = await getJson('/api/?results=20&seed=det&page=3');
     expect(b.text).toBe(a.text);
-    const uuidsA = (JSON.parse(a.text) as RandomUserResponse).results.map((u) => u.login?.uuid);
+    const uuidsA = (JSON.parse(a.text) as ServedResponse).results.map((u) => u.login?.uuid);
     const uuidsC = c.body.results.map((u) => u.login?.uuid);
     expect(uuidsC.filter((id) => uuidsA.includes(id))).toEqual([]);
     expect(c.body.info?.page).toBe(3);
@@ -95,12 +82,12 @@ describe('API paths and parameters', () => {
 
   it('serves 5000 distinct users in one response', async () => {
     const res = await get('/api/?results=5000&seed=bulk');
-    const body = JSON.parse(res.text) as RandomUserResponse;
+    const body = JSON.parse(res.text) as ServedResponse;
     expect(res.status).toBe(200);
     expect(body.results).toHaveLength(5000);
     expect(new Set(body.results.map((u) => u.login?.uuid)).size).toBe(5000);
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(res.text));
-    expect(server.stats().usersServed).toBe(5000);
+    expect(server().stats().usersServed).toBe(5000);
   });
 
   it('filters nat and gender, and applies inc, exc and noinfo', async () => {
@@ -145,7 +132,7 @@ describe('API paths and parameters', () => {
 
 describe('quota', () => {
   it('answers 429 with the real message once the client has reached its user quota', async () => {
-    server.setFaults({ quota: 10 });
+    server().setFaults({ quota: 10 });
     expect((await get('/api/?results=6')).status).toBe(200);
     // 6 < 10, so this one is still served and takes the client to 12.
     expect((await get('/api/?results=6')).status).toBe(200);
@@ -155,11 +142,11 @@ describe('quota', () => {
     expect(refused.text).toContain("Whoa, ease up there cowboy. You've requested 12 users in the last minute.");
     // Another client (behind the same proxy header the real API reads) has its own quota.
     expect((await get('/api/?results=1', { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
-    expect(server.stats().injected.rateLimited).toBe(1);
+    expect(server().stats().injected.rateLimited).toBe(1);
   });
 
   it('opens again when the window has passed', async () => {
-    server.setFaults({ quota: 2, quotaWindowMs: 1500 });
+    server().setFaults({ quota: 2, quotaWindowMs: 1500 });
     expect((await get('/api/?results=2')).status).toBe(200);
     expect((await get('/api/?results=1')).status).toBe(429);
     await new Promise((resolve) => setTimeout(resolve, 1600));
@@ -169,33 +156,33 @@ describe('quota', () => {
 
 describe('fault injection', () => {
   it('delays responses by latencyMs', async () => {
-    server.setFaults({ latencyMs: 400 });
+    server().setFaults({ latencyMs: 400 });
     const slow = await get('/api/?seed=slow');
     expect(slow.status).toBe(200);
     expect(slow.ms).toBeGreaterThanOrEqual(390);
-    expect(server.stats().injected.delayed).toBe(1);
+    expect(server().stats().injected.delayed).toBe(1);
   });
 
   it('fails exactly the next n requests with failNext', async () => {
-    server.setFaults({ failNext: 2 });
+    server().setFaults({ failNext: 2 });
     const first = await get('/api/?seed=f');
     const second = await get('/api/?seed=f');
     const third = await get('/api/?seed=f');
     expect([first.status, second.status, third.status]).toEqual([500, 500, 200]);
     expect(JSON.parse(first.text)).toEqual({ error: SERVER_ERROR_MESSAGE });
-    expect(server.faults().failNext).toBe(0);
+    expect(server().faults().failNext).toBe(0);
   });
 
   it('fails with the configured 5xx at errorRate, reproducibly', async () => {
-    server.setFaults({ errorRate: 1, errorStatus: 503 });
+    server().setFaults({ errorRate: 1, errorStatus: 503 });
     expect((await get('/api/')).status).toBe(503);
 
-    server.reset();
-    server.setFaults({ errorRate: 0.5, seed: 'repeatable' });
+    server().reset();
+    server().setFaults({ errorRate: 0.5, seed: 'repeatable' });
     const first: number[] = [];
     for (let i = 0; i < 20; i++) first.push((await get('/api/?seed=r')).status);
-    server.reset();
-    server.setFaults({ errorRate: 0.5, seed: 'repeatable' });
+    server().reset();
+    server().setFaults({ errorRate: 0.5, seed: 'repeatable' });
     const second: number[] = [];
     for (let i = 0; i < 20; i++) second.push((await get('/api/?seed=r')).status);
     expect(second).toEqual(first);
@@ -205,7 +192,7 @@ describe('fault injection', () => {
 
   it('cuts the body mid-JSON in a complete 200 response (truncateMode end)', async () => {
     const full = await get('/api/?results=50&seed=cut');
-    server.setFaults({ truncateNext: 1 });
+    server().setFaults({ truncateNext: 1 });
     const cut = await get('/api/?results=50&seed=cut');
     expect(cut.status).toBe(200);
     expect(cut.text.length).toBeGreaterThan(0);
@@ -213,27 +200,27 @@ describe('fault injection', () => {
     expect(full.text.startsWith(cut.text)).toBe(true);
     expect(() => JSON.parse(cut.text)).toThrow();
     expect((await get('/api/?results=50&seed=cut')).text).toBe(full.text);
-    expect(server.stats().injected.truncated).toBe(1);
+    expect(server().stats().injected.truncated).toBe(1);
   });
 
   it('drops the connection mid-body in abort mode', async () => {
-    server.setFaults({ truncateRate: 1, truncateMode: 'abort', truncateAt: 0.3 });
-    const res = await fetch(`${server.url}/api/?results=200&seed=abort`);
+    server().setFaults({ truncateRate: 1, truncateMode: 'abort', truncateAt: 0.3 });
+    const res = await fetch(`${server().url}/api/?results=200&seed=abort`);
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
   });
 
   it('forces a status with statusOverride until the faults are reset', async () => {
-    server.setFaults({ statusOverride: { status: 503 } });
+    server().setFaults({ statusOverride: { status: 503 } });
     const down = await get('/api/?seed=o');
     expect(down.status).toBe(503);
     expect(JSON.parse(down.text)).toEqual({ error: SERVER_ERROR_MESSAGE });
 
-    server.setFaults({ statusOverride: { status: 502, body: 'bad gateway', contentType: 'text/plain' } });
+    server().setFaults({ statusOverride: { status: 502, body: 'bad gateway', contentType: 'text/plain' } });
     const custom = await get('/api/?seed=o');
     expect([custom.status, custom.text, custom.headers.get('content-type')]).toEqual([502, 'bad gateway', 'text/plain']);
 
-    server.resetFaults();
+    server().resetFaults();
     expect((await get('/api/?seed=o')).status).toBe(200);
   });
 
@@ -276,15 +263,15 @@ describe('admin endpoints', () => {
     expect(String(unknown.body.error)).toContain('explode');
     const range = await admin('POST', '/__admin/faults', { truncateRate: 1.5 });
     expect(range.status).toBe(400);
-    const notJson = await fetch(`${server.url}/__admin/faults`, { method: 'POST', body: '{oops' });
+    const notJson = await fetch(`${server().url}/__admin/faults`, { method: 'POST', body: '{oops' });
     expect(notJson.status).toBe(400);
-    expect(server.faults().truncateRate).toBe(0);
-    expect((await fetch(`${server.url}/__admin/stats`, { method: 'PUT' })).status).toBe(405);
+    expect(server().faults().truncateRate).toBe(0);
+    expect((await fetch(`${server().url}/__admin/stats`, { method: 'PUT' })).status).toBe(405);
   });
 
   it('counts requests, users and statuses, and clears them on reset', async () => {
     await get('/api/?results=7');
-    server.setFaults({ failNext: 1 });
+    server().setFaults({ failNext: 1 });
     await get('/api/?results=3');
     await get('/missing');
     const stats = (await admin('GET', '/__admin/stats')).body;
@@ -293,6 +280,6 @@ describe('admin endpoints', () => {
 
     const reset = await admin('POST', '/__admin/reset');
     expect(reset.body.stats).toMatchObject({ requests: 0, usersServed: 0, byStatus: {} });
-    expect(server.stats().requests).toBe(0);
+    expect(server().stats().requests).toBe(0);
   });
 });

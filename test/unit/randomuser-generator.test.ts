@@ -4,13 +4,14 @@
  * first test of each table checks the expectation against those samples.
  */
 import { createHash } from 'node:crypto';
+import type { RandomUser } from '../../layers/domain/randomuser';
 import { fullYearsBetween, generateUsers, streamKey, type GenerateRequest } from '../../scripts/randomuser/generator';
 import { parseFields, parsePage, parseResults, parseUserQuery } from '../../scripts/randomuser/params';
 import { generatePassword } from '../../scripts/randomuser/password';
 import { SeededRandom } from '../../scripts/randomuser/prng';
 import { buildResponse, projectUser, serializeResponse } from '../../scripts/randomuser/response';
 import { emailFor } from '../../scripts/randomuser/transliterate';
-import { NAT_CODES, type NatCode, type RandomUser, USER_FIELDS } from '../../scripts/randomuser/types';
+import { NAT_CODES, type NatCode, USER_FIELDS } from '../../scripts/randomuser/types';
 
 const NOW = new Date('2025-06-01T00:00:00.000Z');
 

@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { portAnswers } from '../../pipeline/offline';
 
 export interface OfflineOptions {
   root: string;
@@ -74,17 +74,6 @@ export function privateServiceDir(root: string, name: string, serverlessYml?: st
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 const PROBE = path.join(__dirname, '..', 'heap-probe.ts');
-
-export function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Waits until nobody listens on any of the ports (another engineer's sls offline has stopped). */
 export async function waitForFreePorts(ports: readonly number[], timeoutMs: number, onWait: (message: string) => void): Promise<void> {

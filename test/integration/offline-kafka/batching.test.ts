@@ -2,33 +2,9 @@
  * batchSize and maximumBatchingWindow as AWS applies them, and order within each partition, under
  * the real `sls offline start`.
  */
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import {
-  cleanUp, createTopics, decodedValues, deliveries, eventually, json, newRun, Offline, offsetsOf, sleep, testKafka, testProducer, type Run,
-} from './harness';
+import { decodedValues, deliveries, eventually, json, offsetsOf, sleep, useFixture } from './harness';
 
-let run: Run;
-let kafka: Kafka;
-let admin: Admin;
-let producer: Producer;
-let offline: Offline;
-
-beforeAll(async () => {
-  run = newRun();
-  kafka = testKafka();
-  admin = kafka.admin();
-  producer = testProducer(kafka);
-  await Promise.all([admin.connect(), producer.connect()]);
-  await createTopics(admin, run, { batching: 1, ordered: 3 });
-  offline = new Offline({ run });
-  await offline.waitForConsumers(['batching', 'ordered']);
-});
-
-afterAll(async () => {
-  expect(await offline?.stop()).toBe(0);
-  await cleanUp(admin, run);
-  await Promise.all([producer?.disconnect(), admin?.disconnect()]);
-});
+const { run, producer } = useFixture({ topics: { batching: 1, ordered: 3 }, consumers: ['batching', 'ordered'] });
 
 const total = (fn: string) => deliveries(run, fn).reduce((sum, i) => sum + offsetsOf(i).length, 0);
 

@@ -4,34 +4,12 @@
  * topic and consumption moves on; bisection isolates a poison record; ReportBatchItemFailures
  * commits up to the first failed offset and retries from there; a malformed result is a failure.
  */
-import type { Admin, Kafka, Producer } from 'kafkajs';
 import { FAILURE_HEADERS } from '../../../plugins/offline-kafka/destinations';
-import {
-  cleanUp, committedOffsets, createTopics, deliveries, eventually, json, newRun, Offline, offsetsOf, readTopic, testKafka, testProducer,
-  type Run,
-} from './harness';
+import { committedOffsets, deliveries, eventually, json, offsetsOf, readTopic, useFixture } from './harness';
 
-let run: Run;
-let kafka: Kafka;
-let admin: Admin;
-let producer: Producer;
-let offline: Offline;
-
-beforeAll(async () => {
-  run = newRun();
-  kafka = testKafka();
-  admin = kafka.admin();
-  producer = testProducer(kafka);
-  await Promise.all([admin.connect(), producer.connect()]);
-  await createTopics(admin, run, { stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 });
-  offline = new Offline({ run });
-  await offline.waitForConsumers(['stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut']);
-});
-
-afterAll(async () => {
-  expect(await offline?.stop()).toBe(0);
-  await cleanUp(admin, run);
-  await Promise.all([producer?.disconnect(), admin?.disconnect()]);
+const { run, kafka, admin, producer, offline } = useFixture({
+  topics: { stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 },
+  consumers: ['stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut'],
 });
 
 const header = (headers: Record<string, unknown> | undefined, name: string) => String(headers?.[name]);
@@ -51,7 +29,7 @@ describe('a throwing handler (maximumRetryAttempts -1, the AWS default)', () => 
     expect(gaps[2]).toBeGreaterThanOrEqual(390);
     expect(gaps[3]).toBeGreaterThanOrEqual(390);
     expect(await committedOffsets(admin, run.groupId('stuck', 'stuck'), topic)).toEqual([-1]);
-    expect(offline.matching(/stuck ← \S+-0 offsets 0-3 \(4 records\) \d+ ms: failed: .*poison record at .*-0@2 \(attempt \d+ of ∞\), retrying in \d+ ms/).length)
+    expect(offline().matching(/stuck ← \S+-0 offsets 0-3 \(4 records\) \d+ ms: failed: .*poison record at .*-0@2 \(attempt \d+ of ∞\), retrying in \d+ ms/).length)
       .toBeGreaterThanOrEqual(4);
   });
 });
@@ -63,7 +41,7 @@ describe('a handler throwing a non-native error (cassandra-driver style) in a wo
     const invocations = await eventually(() => deliveries(run, 'stuckNonNative'), (list) => list.length >= 3);
     for (const invocation of invocations) expect(offsetsOf(invocation)).toEqual([0, 1]);
     expect(await committedOffsets(admin, run.groupId('stuckNonNative', 'stuck-non-native'), topic)).toEqual([-1]);
-    expect(offline.matching(/stuckNonNative ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: .*poison record at .*-0@1 \(a non-native LegacyDriverError/).length)
+    expect(offline().matching(/stuckNonNative ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: .*poison record at .*-0@1 \(a non-native LegacyDriverError/).length)
       .toBeGreaterThanOrEqual(2);
   });
 });
@@ -136,7 +114,7 @@ describe('ReportBatchItemFailures with maximumRetryAttempts 1', () => {
       [1, 2, 3, 4],
     ]);
     expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['3', '4']);
-    expect(offline.matching(/partial ← \S+-0 offsets 0-4 \(5 records\) \d+ ms: partial failure from offset 1 .*committed to 1, retrying in/)).toHaveLength(1);
+    expect(offline().matching(/partial ← \S+-0 offsets 0-4 \(5 records\) \d+ ms: partial failure from offset 1 .*committed to 1, retrying in/)).toHaveLength(1);
     await eventually(() => committedOffsets(admin, run.groupId('partial', 'partial'), topic), (offsets) => offsets[0] === 5);
   });
 });
@@ -148,9 +126,9 @@ describe('a malformed handler result under ReportBatchItemFailures', () => {
     await eventually(() => committedOffsets(admin, run.groupId('malformed', 'malformed'), topic), (offsets) => offsets[0] === 2);
     expect(deliveries(run, 'malformed').map(offsetsOf)).toEqual([[0, 1]]);
     expect(
-      offline.matching(/malformed ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: malformed handler result: batchItemFailures\[0\]\.itemIdentifier must be/),
+      offline().matching(/malformed ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: malformed handler result: batchItemFailures\[0\]\.itemIdentifier must be/),
     ).toHaveLength(1);
-    expect(offline.matching(/malformed ← \S+-0: dropped offsets 0-1 \(2 records\): no on-failure destination/)).toHaveLength(1);
+    expect(offline().matching(/malformed ← \S+-0: dropped offsets 0-1 \(2 records\): no on-failure destination/)).toHaveLength(1);
   });
 });
 
@@ -159,6 +137,6 @@ describe('a handler that outlives its timeout (timeout: 1, maximumRetryAttempts 
     const topic = run.topic('timeout');
     await producer.send({ topic, acks: -1, messages: [json({ sleepMs: 3000 })] });
     await eventually(() => committedOffsets(admin, run.groupId('timesOut', 'timeout'), topic), (offsets) => offsets[0] === 1);
-    expect(offline.matching(/timesOut ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .*[Tt]imeout.* \(attempt 1 of 1\); giving up on 1 record/)).toHaveLength(1);
+    expect(offline().matching(/timesOut ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .*[Tt]imeout.* \(attempt 1 of 1\); giving up on 1 record/)).toHaveLength(1);
   });
 });

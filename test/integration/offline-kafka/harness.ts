@@ -1,6 +1,7 @@
 /**
  * Runs the fixture service under the real `sls offline start` against the stack's broker, and the
- * Kafka chores around it: unique topics per run, producing, reading committed offsets.
+ * Kafka chores around it: unique topics per run, producing, reading committed offsets. A test file
+ * on the stack's broker takes all of it at once with useFixture().
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -228,4 +229,64 @@ export class Offline {
     if (result === 'killed') throw new Error(`sls offline did not exit within ${timeoutMs} ms after ${signal}`);
     return result;
   }
+}
+
+export interface FixtureOptions {
+  /** The run's topics (suffix → partitions), created before `sls offline start`. */
+  topics: Record<string, number>;
+  /** The functions whose consumers must have joined before the tests start. */
+  consumers: readonly string[];
+  /** Runs once the topics exist and before `sls offline start`, e.g. to produce records that predate the mappings. */
+  beforeStart?: (fixture: Fixture) => Promise<unknown>;
+}
+
+export interface Fixture {
+  run: Run;
+  kafka: Kafka;
+  admin: Admin;
+  producer: Producer;
+  /** The running `sls offline start`. */
+  offline(): Offline;
+  /** Starts `sls offline start` anew (the previous one stopped) and waits for the consumers, the fixture's by default. */
+  startOffline(consumers?: readonly string[]): Promise<void>;
+}
+
+/**
+ * A test file's run on the stack's broker: its topics, a connected admin and producer and
+ * `sls offline start` with its consumers joined, set up before the file's tests; afterwards
+ * `sls offline` must exit 0, and the run's topics, groups and recorded invocations are removed.
+ */
+export function useFixture(options: FixtureOptions): Fixture {
+  const kafka = testKafka();
+  let offline: Offline | undefined;
+  const fixture: Fixture = {
+    run: newRun(),
+    kafka,
+    admin: kafka.admin(),
+    producer: testProducer(kafka),
+    offline: () => {
+      if (!offline) throw new Error('sls offline has not been started');
+      return offline;
+    },
+    startOffline: async (consumers = options.consumers) => {
+      offline = new Offline({ run: fixture.run });
+      await offline.waitForConsumers(consumers);
+    },
+  };
+  const { run, admin, producer } = fixture;
+
+  beforeAll(async () => {
+    await Promise.all([admin.connect(), producer.connect()]);
+    await createTopics(admin, run, options.topics);
+    await options.beforeStart?.(fixture);
+    await fixture.startOffline();
+  });
+
+  afterAll(async () => {
+    expect(await offline?.stop()).toBe(0);
+    await cleanUp(admin, run);
+    await Promise.all([producer.disconnect(), admin.disconnect()]);
+  });
+
+  return fixture;
 }

@@ -6,9 +6,8 @@
 import type * as PowertoolsKafka from '@aws-lambda-powertools/kafka/lib/cjs/index';
 import { KafkaMskEventSchema, KafkaSelfManagedEventSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, MSKEvent } from 'aws-lambda';
-import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Invocation } from '../../fixtures/offline-kafka/probe';
-import { cleanUp, config, createTopics, deliveries, eventually, newRun, Offline, testKafka, testProducer, type Run } from './harness';
+import { config, deliveries, eventually, useFixture } from './harness';
 
 // The package declares its types only through "exports", which moduleResolution "node" ignores.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,28 +15,7 @@ const { kafkaConsumer, SchemaType } = require('@aws-lambda-powertools/kafka') as
 
 const MSK_ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/tributary/0f5c1c1e-4c2a-4b8e-9f7a-3c1d2e5f6a7b-1';
 
-let run: Run;
-let kafka: Kafka;
-let admin: Admin;
-let producer: Producer;
-let offline: Offline;
-
-beforeAll(async () => {
-  run = newRun();
-  kafka = testKafka();
-  admin = kafka.admin();
-  producer = testProducer(kafka);
-  await Promise.all([admin.connect(), producer.connect()]);
-  await createTopics(admin, run, { payload: 1 });
-  offline = new Offline({ run });
-  await offline.waitForConsumers(['payloadKafka', 'payloadMsk']);
-});
-
-afterAll(async () => {
-  expect(await offline?.stop()).toBe(0);
-  await cleanUp(admin, run);
-  await Promise.all([producer?.disconnect(), admin?.disconnect()]);
-});
+const { run, producer } = useFixture({ topics: { payload: 1 }, consumers: ['payloadKafka', 'payloadMsk'] });
 
 const records = (invocations: Invocation[]) => invocations.flatMap((i) => Object.values(i.event.records).flat());
 const bytes = (text: string) => [...Buffer.from(text, 'utf8')];

@@ -4,44 +4,23 @@
  * records are skipped but committed; `enabled: false` consumes nothing; and a restart resumes
  * exactly after the last committed offset.
  */
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import {
-  cleanUp, committedOffsets, createTopics, decodedValues, deliveries, eventually, json, newRun, Offline, offsetsOf, sleep, testKafka, testProducer,
-  type Run,
-} from './harness';
-
-let run: Run;
-let kafka: Kafka;
-let admin: Admin;
-let producer: Producer;
-let offline: Offline;
+import { committedOffsets, decodedValues, deliveries, eventually, json, offsetsOf, sleep, useFixture } from './harness';
 
 const POSITION_CONSUMERS = ['trimHorizon', 'latest', 'atTimestamp', 'sharedGroup'];
-const offsetsSeen = (fn: string) => deliveries(run, fn).flatMap(offsetsOf);
 
-beforeAll(async () => {
-  run = newRun();
-  kafka = testKafka();
-  admin = kafka.admin();
-  producer = testProducer(kafka);
-  await Promise.all([admin.connect(), producer.connect()]);
-  await createTopics(admin, run, { positions: 1, filtered: 1 });
+const { run, admin, producer, offline, startOffline } = useFixture({
+  topics: { positions: 1, filtered: 1 },
+  consumers: [...POSITION_CONSUMERS, 'filtered'],
   // Already in the topic before the event source mappings exist; stamped 1.0, 1.5, 2.5 and 3.0 s
   // after the epoch, around the fixture's startingPositionTimestamp of 2 s.
-  await producer.send({
-    topic: run.topic('positions'),
-    acks: -1,
-    messages: ['1000', '1500', '2500', '3000'].map((timestamp, n) => json({ n }, { timestamp })),
-  });
-  offline = new Offline({ run });
-  await offline.waitForConsumers([...POSITION_CONSUMERS, 'filtered']);
+  beforeStart: (fixture) =>
+    fixture.producer.send({
+      topic: fixture.run.topic('positions'),
+      acks: -1,
+      messages: ['1000', '1500', '2500', '3000'].map((timestamp, n) => json({ n }, { timestamp })),
+    }),
 });
-
-afterAll(async () => {
-  expect(await offline?.stop()).toBe(0);
-  await cleanUp(admin, run);
-  await Promise.all([producer?.disconnect(), admin?.disconnect()]);
-});
+const offsetsSeen = (fn: string) => deliveries(run, fn).flatMap(offsetsOf);
 
 describe('startingPosition', () => {
   beforeAll(async () => {
@@ -80,7 +59,7 @@ describe('filterPatterns', () => {
   });
 
   it('enabled: false consumes nothing from the same topic', async () => {
-    expect(offline.matching(/offline-kafka: disabled ← \S+ is disabled \(enabled: false\)/)).toHaveLength(1);
+    expect(offline().matching(/offline-kafka: disabled ← \S+ is disabled \(enabled: false\)/)).toHaveLength(1);
     expect(deliveries(run, 'disabled')).toEqual([]);
     expect(await committedOffsets(admin, run.groupId('disabled', 'filtered'), run.topic('filtered'))).toEqual([-1]);
   });
@@ -89,13 +68,12 @@ describe('filterPatterns', () => {
 describe('restart', () => {
   it('resumes exactly after the last committed offset, LATEST included', async () => {
     const topic = run.topic('positions');
-    expect(await offline.stop()).toBe(0);
-    for (const fn of POSITION_CONSUMERS) expect(offline.matching(new RegExp(`offline-kafka: ${fn} ← \\S+ stopped`))).toHaveLength(1);
+    expect(await offline().stop()).toBe(0);
+    for (const fn of POSITION_CONSUMERS) expect(offline().matching(new RegExp(`offline-kafka: ${fn} ← \\S+ stopped`))).toHaveLength(1);
     const before = Object.fromEntries(POSITION_CONSUMERS.map((fn) => [fn, deliveries(run, fn).length]));
 
     await producer.send({ topic, acks: -1, messages: [json({ n: 5 }), json({ n: 6 })] });
-    offline = new Offline({ run });
-    await offline.waitForConsumers(POSITION_CONSUMERS);
+    await startOffline(POSITION_CONSUMERS);
     for (const fn of POSITION_CONSUMERS) {
       const resumed = await eventually(() => deliveries(run, fn).slice(before[fn]).flatMap(offsetsOf), (offsets) => offsets.length >= 2);
       expect([fn, resumed]).toEqual([fn, [5, 6]]);

@@ -1,6 +1,7 @@
 /**
- * randomuser.me v1.4 records shaped like the real API's (one per quirk), and helpers to break them
- * one field at a time. Plain JSON values: what JSON.parse hands the pipeline.
+ * randomuser.me v1.4 records shaped like the real API's (one per quirk), helpers to break them
+ * one field at a time, and thrownBy for what the domain throws. Plain JSON values: what JSON.parse
+ * hands the pipeline.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -197,4 +198,14 @@ export function deepFreeze<T>(value: T): T {
 
 export function envelope(results: unknown[]): { results: unknown[]; info: JsonRecord } {
   return { results, info: { seed: '56d27f4a53bd5441', results: results.length, page: 1, version: '1.4' } };
+}
+
+/** The error `run` throws, for a test that checks more than its message; fails when nothing is thrown. */
+export function thrownBy(run: () => unknown): Error {
+  try {
+    run();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a throw, got none');
 }

@@ -3,19 +3,10 @@ import { join } from 'node:path';
 import { cleanUserSchema } from '../../../layers/domain/avro';
 import type { RandomUser } from '../../../layers/domain/randomuser';
 import { formatAddress, toCleanUser, TransformError } from '../../../layers/domain/transform';
-import { deepFreeze, gbUser, irUser, uaUser, usUser, withField, type JsonRecord } from './fixtures';
+import { deepFreeze, gbUser, irUser, thrownBy, uaUser, usUser, withField, type JsonRecord } from './fixtures';
 
 // Fixtures are plain JSON, as a record decoded from users.raw or read back from raw_users is.
 const asRaw = (record: JsonRecord): RandomUser => record as unknown as RandomUser;
-
-function thrownBy(run: () => unknown): Error {
-  try {
-    run();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a throw, got none');
-}
 
 describe('toCleanUser', () => {
   it('flattens a user into the created_users row', () => {

@@ -5,20 +5,11 @@ import {
   validateRandomUser,
   type ValidationResult,
 } from '../../../layers/domain/validate';
-import { allUsers, envelope, gbUser, irUser, manyUsers, uaUser, usUser, withField } from './fixtures';
+import { allUsers, envelope, gbUser, irUser, manyUsers, thrownBy, uaUser, usUser, withField } from './fixtures';
 
 function reasonOf(result: ValidationResult): string {
   if (result.ok) throw new Error(`expected a rejection, got user ${result.user.login.uuid}`);
   return result.rejection.reason;
-}
-
-function thrownBy(run: () => unknown): Error {
-  try {
-    run();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a throw, got none');
 }
 
 function userOf(result: ValidationResult) {
