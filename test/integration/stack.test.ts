@@ -117,6 +117,30 @@ describe('native stack', () => {
     }
   });
 
+  it('brings ZooKeeper and Kafka back after both were killed at once, waiting out the dead broker\'s registration', async () => {
+    const messages: string[] = [];
+    const ctx = createContext((m) => messages.push(m));
+    // As after a power cut: ZooKeeper restores the dead broker's session, whose /brokers/ids/0
+    // outlives the restart until it expires; a broker started at once would die with NodeExists.
+    for (const name of ['kafka', 'zookeeper']) {
+      const pid = livePid(ctx, name);
+      expect(pid).toBeDefined();
+      process.kill(-(pid as number), 'SIGKILL');
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const report = await up(ctx);
+    expect([...report.started].sort()).toEqual(['kafka', 'zookeeper']);
+    expect(messages.some((m) => /kafka: waiting for the previous broker's ZooKeeper session to expire/.test(m))).toBe(true);
+    const admin = createKafka(config.kafka, { clientId: 'stack-test' }).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [config.topics.raw] });
+      expect(metadata.topics[0]?.partitions).toHaveLength(topology.kafka.topics.find((t) => t.name === config.topics.raw)?.partitions ?? -1);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 180_000);
+
   it('refuses to start a service whose port is taken, naming the service, the port and its log', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
