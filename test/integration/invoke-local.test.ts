@@ -15,7 +15,7 @@ import { toCleanUser } from '../../layers/domain/transform';
 import type { OfflineProcess } from '../../scripts/pipeline/offline';
 import type { RandomUserServer } from '../../scripts/randomuser/server';
 import { generateUsers } from '../../scripts/randomuser/generator';
-import { config, root, startFunctions, startRandomUser } from '../support/pipeline-harness';
+import { config, root, startFunctions, startRandomUser, waitForCassandra } from '../support/pipeline-harness';
 
 const run = promisify(execFile);
 const pool = createPool(config.postgres);
@@ -106,6 +106,9 @@ describe('sls invoke local', () => {
       const rows = await pool.query<{ user_id: string }>('SELECT user_id FROM raw_users WHERE batch_id = $1', [report.batchId]);
       expect(rows.rowCount).toBe(25);
       extraIds.push(...rows.rows.map((r) => r.user_id));
-    });
+      // persist nudged publish; the running functions carry the users on to Cassandra. Waiting for
+      // them also leaves no record of this test on users.clean for a later consumer to sink.
+      expect(await waitForCassandra(cassandra, rows.rows.map((r) => r.user_id), 120_000)).toBe(25);
+    }, 180_000);
   });
 });
