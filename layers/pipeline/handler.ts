@@ -27,8 +27,9 @@ let offlineStore: Promise<Store> | undefined;
 
 /**
  * One InvokeStore for the whole offline process, kept on globalThis.awslambda. serverless-offline
- * assigns a new globalThis.awslambda each time it loads a handler, which would drop the store
- * while other invocations are running; the property is made to carry the store over.
+ * assigns a new globalThis.awslambda before every in-process invocation (its handler loader runs
+ * each time), which would drop the store under invocations still running; the property is made
+ * to carry the store over.
  */
 function offlineInvokeStore(): Promise<Store> {
   return (offlineStore ??= (async () => {
