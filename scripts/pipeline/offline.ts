@@ -11,7 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface OfflineOptions {
   root: string;
+  /** Where sls runs (its serverless.yml); the project root by default. */
+  cwd?: string;
   env: Record<string, string>;
+  /** Node flags for the sls process (e.g. --cpu-prof, --require a probe). */
+  nodeArgs?: string[];
+  /** Arguments after `offline start` (e.g. --useInProcess). */
+  extraArgs?: string[];
   logFile: string;
   lambdaPort?: number;
   readyTimeoutMs?: number;
@@ -43,23 +49,32 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
   }
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(path.join(options.root, 'node_modules/.bin/sls'), ['offline', 'start'], {
-    cwd: options.root,
+  // Node runs osls directly (what node_modules/.bin/sls points at), so Node flags can be given.
+  const sls = path.join(options.root, 'node_modules/osls/bin/serverless.js');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), sls, 'offline', 'start', ...(options.extraArgs ?? [])], {
+    cwd: options.cwd ?? options.root,
     env: { ...process.env, PATH: `${path.join(options.root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let ready = false;
   let exited: number | null | undefined;
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
-  const onData = (chunk: Buffer): void => {
-    log.write(chunk);
-    const text = chunk.toString();
-    // serverless-offline prints this once its Lambda API (what fetch, Airflow and tests invoke) listens.
-    if (/Offline \[http for lambda\] listening/.test(text)) ready = true;
-    if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line);
+  // Per stream: a chunk may end mid-line, and stdout and stderr interleave.
+  const lineReader = (): ((chunk: Buffer) => void) => {
+    let pending = '';
+    return (chunk) => {
+      log.write(chunk);
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        // serverless-offline prints this once its Lambda API (what fetch, Airflow and tests invoke) listens.
+        if (/Offline \[http for lambda\] listening/.test(line)) ready = true;
+        if (options.onLine && line.trim()) options.onLine(line);
+      }
+    };
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', lineReader());
+  child.stderr?.on('data', lineReader());
   const stop = async (signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> => {
     if (exited === undefined) child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -1,14 +1,14 @@
 /**
- * `sls offline start` for the benchmark: like scripts/pipeline/offline.ts, but started as
- * `node --require heap-probe.ts osls/bin/serverless.js offline start` so every worker thread reports
- * its heap, with the process's resident memory sampled from /proc while it runs.
+ * `sls offline start` for the benchmark: scripts/pipeline/offline.ts's launcher with
+ * `--require heap-probe.ts`, so every thread reports its heap, plus the process's resident memory
+ * sampled from /proc while it runs and waits for given log lines.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { portAnswers } from '../../pipeline/offline';
+import { portAnswers, startOffline } from '../../pipeline/offline';
 
 export interface OfflineOptions {
   root: string;
@@ -49,7 +49,6 @@ export interface BenchOffline {
   stop(): Promise<MemoryReport>;
 }
 
-export const SLS = 'node_modules/osls/bin/serverless.js';
 
 /** What `sls offline start` reads from the service directory: files copied (osls wants a real serverless.yml), folders linked. */
 const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json'];
@@ -122,45 +121,39 @@ function commandOf(pid: number): string {
 }
 
 export async function startBenchOffline(options: OfflineOptions): Promise<BenchOffline> {
-  const log = createWriteStream(options.logFile, { flags: 'w' });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--require', PROBE, path.join(options.root, SLS), 'offline', 'start', ...(options.extraArgs ?? [])], {
-    cwd: options.serviceDir ?? options.root,
-    env: { ...process.env, PATH: `${path.join(options.root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('sls offline start could not be spawned');
-  const heapDir = path.join(tmpdir(), `tributary-heap-${pid}`);
   const waiters: { pattern: RegExp; resolve: (at: number) => void }[] = [];
   // Lines already printed, so a wait for a line that came before the wait began still finds it.
   const history: { line: string; at: number }[] = [];
-  let exited: number | null | undefined;
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
-  let pending = '';
-  const onData = (chunk: Buffer): void => {
-    if (!log.writableEnded) log.write(chunk);
-    pending += chunk.toString('utf8');
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
+  const onLine = (line: string): void => {
     const now = Date.now();
-    for (const line of lines) {
-      if (history.length < 20_000) history.push({ line, at: now });
-      for (const waiter of [...waiters]) {
-        if (waiter.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(now);
-        }
+    if (history.length < 20_000) history.push({ line, at: now });
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(now);
       }
     }
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  // Spawning, logging, readiness and a clean stop are the project's own launcher's.
+  const offline = await startOffline({
+    root: options.root,
+    cwd: options.serviceDir,
+    env: options.env,
+    logFile: options.logFile,
+    nodeArgs: [...(options.nodeArgs ?? []), '--require', PROBE],
+    extraArgs: options.extraArgs,
+    readyTimeoutMs: options.readyTimeoutMs,
+    onLine,
+  });
+  const { child } = offline;
+  const pid = child.pid as number;
+  const heapDir = path.join(tmpdir(), `tributary-heap-${pid}`);
+  const exit = new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
   // Resident memory of the process and its children, sampled; VmHWM gives the kernel's own peak.
   let sampledPeakRss = 0;
   const childPeaks = new Map<number, { command: string; peakRss: number }>();
-  const sampler = setInterval(() => {
-    sampledPeakRss = Math.max(sampledPeakRss, statusField(pid, 'VmRSS'));
+  const sampleChildren = (): void => {
     for (const c of childPids(pid)) {
       const entry = childPeaks.get(c) ?? { command: '', peakRss: 0 };
       // Read again until known: a child sampled between fork and exec has no command line yet.
@@ -168,8 +161,11 @@ export async function startBenchOffline(options: OfflineOptions): Promise<BenchO
       entry.peakRss = Math.max(entry.peakRss, statusField(c, 'VmHWM'));
       childPeaks.set(c, entry);
     }
+  };
+  const sampler = setInterval(() => {
+    sampledPeakRss = Math.max(sampledPeakRss, statusField(pid, 'VmRSS'));
+    sampleChildren();
   }, 250);
-  let finalPeakRss = 0;
 
   const waitForLine = (pattern: RegExp, timeoutMs: number): Promise<number> =>
     new Promise((resolve, reject) => {
@@ -191,17 +187,10 @@ export async function startBenchOffline(options: OfflineOptions): Promise<BenchO
         }
       }
     }
-    const peakRss = exited === undefined ? statusField(pid, 'VmHWM') : finalPeakRss;
-    for (const c of childPids(pid)) {
-      const entry = childPeaks.get(c) ?? { command: '', peakRss: 0 };
-      // Read again until known: a child sampled between fork and exec has no command line yet.
-      if (!entry.command || entry.command === '?') entry.command = commandOf(c);
-      entry.peakRss = Math.max(entry.peakRss, statusField(c, 'VmHWM'));
-      childPeaks.set(c, entry);
-    }
+    sampleChildren();
     return {
       pid,
-      peakRss: Math.max(peakRss, sampledPeakRss),
+      peakRss: Math.max(statusField(pid, 'VmHWM'), sampledPeakRss),
       sampledPeakRss,
       children: [...childPeaks.entries()].map(([childPid, c]) => ({ pid: childPid, ...c })),
       threads: threads.sort((a, b) => a.threadId - b.threadId),
@@ -209,29 +198,13 @@ export async function startBenchOffline(options: OfflineOptions): Promise<BenchO
   };
 
   const stop = async (): Promise<MemoryReport> => {
-    finalPeakRss = statusField(pid, 'VmHWM') || finalPeakRss;
+    // Read while the process is alive: /proc forgets it once it exits.
     const report = memory();
     clearInterval(sampler);
-    if (exited === undefined) child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exit;
-    clearTimeout(timer);
-    log.end();
+    await offline.stop();
     rmSync(heapDir, { recursive: true, force: true });
     return report;
   };
 
-  try {
-    await waitForLine(/Offline \[http for lambda\] listening/, options.readyTimeoutMs ?? 180_000);
-    while (!(await portAnswers(3002))) await sleep(100);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return {
-    child,
-    pid,
-    waitForLine,
-    stop,
-  };
+  return { child, pid, waitForLine, stop };
 }
