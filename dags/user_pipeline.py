@@ -58,9 +58,17 @@ def fetch_request(dag_run: RunDates, results: int) -> str:
     )
 
 
-def lambda_client_config(read_timeout: timedelta) -> dict[str, Any]:
-    # One attempt per task try: Airflow's retries are the retries, visible in the UI.
-    return {"connect_timeout": 10, "read_timeout": int(read_timeout.total_seconds()), "retries": {"total_max_attempts": 1}}
+def invoke_function(task_id: str, function_name: str, payload: str, timeout: timedelta) -> LambdaInvokeFunctionOperator:
+    """A synchronous Lambda invocation through the tributary_lambda connection, bounded by timeout."""
+    return LambdaInvokeFunctionOperator(
+        task_id=task_id,
+        function_name=function_name,
+        payload=payload,
+        aws_conn_id=settings.lambda_connection,
+        # One attempt per task try: Airflow's retries are the retries, visible in the UI.
+        botocore_config={"connect_timeout": 10, "read_timeout": int(timeout.total_seconds()), "retries": {"total_max_attempts": 1}},
+        execution_timeout=timeout + timedelta(seconds=30),
+    )
 
 
 with DAG(
@@ -77,23 +85,8 @@ with DAG(
     default_args={"retries": settings.retries, "retry_delay": settings.retry_delay},
     tags=["tributary"],
 ) as dag:
-    fetch = LambdaInvokeFunctionOperator(
-        task_id="fetch",
-        function_name=settings.fetch_function,
-        payload="{{ fetch_request(dag_run, params.results) }}",
-        aws_conn_id=settings.lambda_connection,
-        botocore_config=lambda_client_config(FETCH_TIMEOUT),
-        execution_timeout=FETCH_TIMEOUT + timedelta(seconds=30),
-    )
-
-    drain_publish = LambdaInvokeFunctionOperator(
-        task_id="drain_publish",
-        function_name=settings.publish_function,
-        payload="{}",
-        aws_conn_id=settings.lambda_connection,
-        botocore_config=lambda_client_config(PUBLISH_TIMEOUT),
-        execution_timeout=PUBLISH_TIMEOUT + timedelta(seconds=30),
-    )
+    fetch = invoke_function("fetch", settings.fetch_function, "{{ fetch_request(dag_run, params.results) }}", FETCH_TIMEOUT)
+    drain_publish = invoke_function("drain_publish", settings.publish_function, "{}", PUBLISH_TIMEOUT)
 
     @task(execution_timeout=settings.cassandra_wait + timedelta(seconds=120))
     def check_users_in_cassandra(fetch_report: str) -> dict[str, Any]:
