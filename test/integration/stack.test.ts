@@ -18,19 +18,12 @@ import { postgres } from '../../scripts/stack/services/postgres';
 import { zookeeper } from '../../scripts/stack/services/zookeeper';
 import { up } from '../../scripts/stack/stack';
 import { livePid, start } from '../../scripts/stack/supervisor';
+import { freePort } from '../support/ports';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
 const config = loadConfig();
 const quiet = (): void => undefined;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface StatusJson {
   home: string;

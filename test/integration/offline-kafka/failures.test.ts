@@ -2,10 +2,12 @@
  * Failure semantics under the real `sls offline start`: a throwing handler is retried with backoff
  * and nothing is committed past it; after maximumRetryAttempts the batch goes to the on-failure
  * topic and consumption moves on; bisection isolates a poison record; ReportBatchItemFailures
- * commits up to the first failed offset and retries from there; a malformed result is a failure.
+ * commits up to the first failed offset and retries from there; a malformed result is a failure;
+ * an async invocation that throws is logged and serverless-offline keeps serving.
  */
+import { createLambdaClient, invokeFunction, triggerFunction } from '../../../layers/adapters/lambda';
 import { FAILURE_HEADERS } from '../../../plugins/offline-kafka/destinations';
-import { committedOffsets, deliveries, eventually, json, offsetsOf, readTopic, useFixture } from './harness';
+import { committedOffsets, config, deliveries, eventually, json, offsetsOf, readTopic, useFixture } from './harness';
 
 const { run, kafka, admin, producer, offline } = useFixture({
   topics: { stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 },
@@ -138,5 +140,22 @@ describe('a handler that outlives its timeout (timeout: 1, maximumRetryAttempts 
     await producer.send({ topic, acks: -1, messages: [json({ sleepMs: 3000 })] });
     await eventually(() => committedOffsets(admin, run.groupId('timesOut', 'timeout'), topic), (offsets) => offsets[0] === 1);
     expect(offline().matching(/timesOut ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .*[Tt]imeout.* \(attempt 1 of 1\); giving up on 1 record/)).toHaveLength(1);
+  });
+});
+
+describe('an async invocation (InvocationType Event) whose handler throws', () => {
+  it('is logged, and serverless-offline goes on serving (an unhandled rejection used to end the process)', async () => {
+    const client = createLambdaClient({ ...config.lambda, endpoint: `http://127.0.0.1:${offline().lambdaPort}` });
+    try {
+      const functionName = run.functionName('stuck');
+      const poisonEvent = { records: { 'async-0': [{ offset: 0, value: Buffer.from(JSON.stringify({ poison: true })).toString('base64') }] } };
+      await triggerFunction(client, functionName, poisonEvent);
+      await offline().waitForLine(new RegExp(`Unhandled Lambda Error during async invoke of '${functionName}': Error: poison record at async-0@0`));
+      // Still serving: a synchronous invocation of the same function runs and answers after it.
+      await expect(invokeFunction(client, functionName, { records: {} })).resolves.toBeUndefined();
+      expect(deliveries(run, 'stuck').slice(-2).map((invocation) => Object.keys(invocation.event.records))).toEqual([['async-0'], []]);
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { Partitioners, type Admin, type Kafka, type KafkaMessage, type Message, 
 import { createKafka } from '../../../layers/adapters/kafka';
 import { loadConfig } from '../../../layers/config';
 import { clearInvocations, readInvocations, type Invocation } from '../../fixtures/offline-kafka/probe';
+import { freePort } from '../../support/ports';
 
 export const config = loadConfig();
 export const FIXTURE_DIR = path.resolve(__dirname, '../../fixtures/offline-kafka');
@@ -151,11 +152,15 @@ export interface OfflineOptions {
   offlineBrokers?: string;
   config?: string;
   params?: Record<string, string>;
+  /** serverless-offline's Lambda API port; 0 (any free one, not known to the test) by default. */
+  lambdaPort?: number;
 }
 
 /** `sls offline start` on the fixture service, with its output kept for assertions. */
 export class Offline {
   readonly lines: string[] = [];
+  /** serverless-offline's Lambda API (the fixture's lambdaPort). */
+  readonly lambdaPort: number;
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
   private readonly waiters = new Set<() => void>();
@@ -164,10 +169,11 @@ export class Offline {
     const params: Record<string, string> = {
       prefix: options.run.prefix,
       brokers: config.kafka.brokers.join(','),
-      lambdaPort: '0',
+      lambdaPort: String(options.lambdaPort ?? 0),
       ...(options.offlineBrokers && { offlineBrokers: options.offlineBrokers }),
       ...options.params,
     };
+    this.lambdaPort = Number(params.lambdaPort);
     const args = [SLS, 'offline', 'start', '--stage', options.run.stage, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
     if (options.config) args.push('--config', options.config);
     this.child = spawn(process.execPath, args, { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -269,7 +275,7 @@ export function useFixture(options: FixtureOptions): Fixture {
       return offline;
     },
     startOffline: async (consumers = options.consumers) => {
-      offline = new Offline({ run: fixture.run });
+      offline = new Offline({ run: fixture.run, lambdaPort: await freePort() });
       await offline.waitForConsumers(consumers);
     },
   };
