@@ -4,12 +4,16 @@
  * last seen since a time) in the outbox and drains it to users.raw; transform and sink, running
  * under `npm start`, carry them on. Every downstream write is an upsert, so nothing duplicates.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../layers/config';
 import { countUnpublished, requeueForReplay } from '../layers/adapters/raw-users-store';
 import { logger } from '../layers/logging/logger';
 import { publishDeps } from '../layers/pipeline/dependencies';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
+
+/** How long the outbox may stay the same size before the replay gives up with an error. */
+const STALL_MS = 60_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { since: { type: 'string' } } });
@@ -20,12 +24,20 @@ async function main(): Promise<void> {
   const queued = await requeueForReplay(deps.pool, since);
   process.stderr.write(`[replay] queued ${queued} users${since ? ` last seen since ${since.toISOString()}` : ''}\n`);
   let published = 0;
+  let progressAt = Date.now();
+  let lastLeft = Number.POSITIVE_INFINITY;
   for (;;) {
     const report = await publishOutbox(deps, { batchSize: config.publish.batchSize, maxBatches: 10 });
     published += report.published + report.deadLettered;
     const left = await countUnpublished(deps.pool);
-    process.stderr.write(`[replay] published ${published}/${queued} (${left} left in the outbox)\n`);
-    if (report.batches === 0 || left === 0) break;
+    if (left < lastLeft) progressAt = Date.now();
+    lastLeft = left;
+    const by = report.turnedAway ? ' — the running pipeline\'s publish is draining it' : '';
+    process.stderr.write(`[replay] published ${published}/${queued} (${left} left in the outbox${by})\n`);
+    if (left === 0) break;
+    if (Date.now() - progressAt > STALL_MS) throw new Error(`the outbox has not shrunk for ${STALL_MS / 1000} s (${left} rows left): is Kafka reachable?`);
+    // Another publisher holds the outbox (npm start's): it drains the replayed rows; wait for it.
+    if (report.batches === 0) await sleep(500);
   }
   await deps.producer.disconnect();
   await deps.pool.end();

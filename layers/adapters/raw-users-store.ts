@@ -1,8 +1,9 @@
 /**
  * The pipeline's SQL against PostgreSQL, the system of record: raw users upserted with their outbox
- * rows in one transaction, and the outbox drained with FOR UPDATE SKIP LOCKED so several
- * publishers never take the same rows. Every statement is parameterized; bulk writes go through
- * unnest() so a 5000-user batch is a handful of statements, not 5000.
+ * rows in one transaction, and the outbox drained by one publisher at a time (an advisory lock),
+ * with FOR UPDATE SKIP LOCKED as well so no two transactions ever claim the same rows. Every statement is parameterized; bulk writes pass the batch
+ * as one JSON document (json_to_recordset) or arrays (unnest), so a 5000-user batch is a handful of
+ * statements, not 5000.
  */
 import type { Pool, PoolClient } from 'pg';
 
@@ -32,16 +33,22 @@ export interface OutboxEntry {
   lastSeenAt: Date;
 }
 
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+async function transaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
   try {
-    await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
+  }
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await transaction(client, work);
   } finally {
     client.release();
   }
@@ -76,19 +83,21 @@ export async function persistBatch(pool: Pool, batchId: string, batch: RawUserRo
     if (users.length > 0) {
       const result = await client.query(
         `WITH incoming AS (
-           SELECT * FROM unnest($1::uuid[], $2::jsonb[]) AS t(user_id, payload)
+           SELECT * FROM json_to_recordset($1::json) AS t(user_id uuid, payload jsonb)
          ), changed AS (
            SELECT i.user_id FROM incoming i LEFT JOIN raw_users r USING (user_id)
            WHERE r.user_id IS NULL OR r.payload IS DISTINCT FROM i.payload
          ), upserted AS (
            INSERT INTO raw_users (user_id, payload, batch_id)
-           SELECT user_id, payload, $3 FROM incoming
+           SELECT user_id, payload, $2 FROM incoming
            ON CONFLICT (user_id) DO UPDATE
              SET payload = EXCLUDED.payload, batch_id = EXCLUDED.batch_id, last_seen_at = now()
            RETURNING user_id
          )
          INSERT INTO outbox (user_id) SELECT user_id FROM changed ORDER BY user_id`,
-        [users.map((u) => u.userId), users.map((u) => JSON.stringify(u.payload)), batchId],
+        // One JSON document for the batch: a jsonb[] parameter would be escaped element by element
+        // into an array literal, the largest CPU cost of persist.
+        [JSON.stringify(users.map((u) => ({ user_id: u.userId, payload: u.payload }))), batchId],
       );
       queued = result.rowCount ?? 0;
     }
@@ -103,12 +112,42 @@ export async function persistBatch(pool: Pool, batchId: string, batch: RawUserRo
   });
 }
 
+// The session advisory lock a publisher holds while it drains the outbox ("trib", "publ").
+const PUBLISHER_LOCK = 0x7472_6962;
+const PUBLISHER_LOCK_SLOT = 0x7075_626c;
+
+/**
+ * Runs `work` as the only publisher: while one drains the outbox, another that starts is turned
+ * away at once (`ran: false`) rather than queueing for connections. One publisher at a time keeps
+ * users.raw in outbox order, so two versions of a user can never overtake each other. The lock is
+ * held by the session, so a publisher that dies releases it with its connection.
+ */
+export async function asSolePublisher<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    const taken = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [PUBLISHER_LOCK, PUBLISHER_LOCK_SLOT]);
+    if (!taken.rows[0]?.locked) return { ran: false };
+    try {
+      return { ran: true, result: await work(client) };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [PUBLISHER_LOCK, PUBLISHER_LOCK_SLOT]).catch((err: Error) => (failed = err));
+    }
+  } catch (err) {
+    failed = err as Error;
+    throw err;
+  } finally {
+    // A connection that failed (or could not unlock) is closed, not pooled: closing it releases the lock.
+    client.release(failed);
+  }
+}
+
 /**
  * Claims up to `limit` unpublished outbox rows, hands them to `send`, and marks them published only
  * after `send` resolved (the broker acknowledged). A throw rolls back: the rows stay unpublished.
  */
-export async function drainOutboxBatch(pool: Pool, limit: number, send: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
-  return inTransaction(pool, async (client) => {
+export async function drainOutboxBatch(client: PoolClient, limit: number, send: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+  return transaction(client, async () => {
     const claimed = await client.query<{ id: string; user_id: string; batch_id: string; payload: unknown; last_seen_at: Date }>(
       `SELECT o.id, o.user_id, r.batch_id, r.payload, r.last_seen_at
          FROM outbox o JOIN raw_users r USING (user_id)
@@ -133,6 +172,11 @@ export async function requeueForReplay(pool: Pool, since?: Date): Promise<number
     [since ?? null],
   );
   return result.rowCount ?? 0;
+}
+
+export async function hasUnpublished(pool: Pool): Promise<boolean> {
+  const result = await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS any');
+  return result.rows[0]?.any === true;
 }
 
 export async function countUnpublished(pool: Pool): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * The pipeline's stages against the real stack, called directly (the offline runtime is tested in
  * end-to-end tests): persist → publish → transform → sink, with duplicates, bad records and
- * concurrent publishers. Users come from the local randomuser generator.
+ * one publisher at a time. Users come from the local randomuser generator.
  */
 import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
@@ -29,7 +29,7 @@ const cassandra = createCassandra(config.cassandra);
 const admin = kafka.admin();
 // Each run uses its own topics, so it never reads another run's (or the live pipeline's) messages.
 const run = randomUUID().slice(0, 8);
-const topics = { raw: `test.${run}.users.raw`, clean: `test.${run}.users.clean`, dlq: `test.${run}.users.dlq` };
+const topics = { raw: `test.${run}.users.raw`, clean: `test.${run}.users.clean`, dlq: `test.${run}.users.dlq`, sole: `test.${run}.users.raw.sole` };
 const touchedIds: string[] = [];
 const quiet = { ...logger, warn: () => undefined, info: () => undefined } as unknown as typeof logger;
 
@@ -39,16 +39,18 @@ function users(seed: string, results: number): RandomUser[] {
   return generated;
 }
 
-async function readAll(topic: string, expected: number): Promise<KafkaMessage[]> {
+type TopicMessage = KafkaMessage & { partition: number };
+
+async function readAll(topic: string, expected: number): Promise<TopicMessage[]> {
   const consumer = kafka.consumer({ groupId: `test-read-${randomUUID()}` });
-  const seen: KafkaMessage[] = [];
+  const seen: TopicMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`only ${seen.length}/${expected} messages on ${topic}`)), 30_000);
     void consumer.run({
       eachBatch: async ({ batch }: EachBatchPayload) => {
-        seen.push(...batch.messages);
+        seen.push(...batch.messages.map((m) => ({ ...m, partition: batch.partition })));
         if (seen.length >= expected) {
           clearTimeout(timer);
           resolve();
@@ -155,5 +157,48 @@ describe('publish → transform → sink', () => {
       found += result.rowLength;
     }
     expect(found).toBe(300);
+  });
+});
+
+describe('one publisher at a time', () => {
+  it('turns a second publisher away while one drains; the one draining publishes what was queued meanwhile, in outbox order', async () => {
+    const first = users(`sole-a-${run}`, 30);
+    const second = users(`sole-b-${run}`, 20);
+    const persistDeps = { pool, triggerPublish: async () => undefined, log: quiet };
+    await persistUsers(persistDeps, { batchId: `sole-a-${run}`, users: first, rejected: [] });
+    const ours = [...first, ...second].map((u) => u.login.uuid);
+    await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND NOT (user_id = ANY($1::uuid[]))', [ours]);
+
+    // The draining publisher's first send waits until the test lets it go (the broker is real).
+    let letSendGo!: () => void;
+    const sendMayGo = new Promise<void>((resolve) => (letSendGo = resolve));
+    let sendStarted!: () => void;
+    const inSend = new Promise<void>((resolve) => (sendStarted = resolve));
+    const heldProducer = Object.create(producer, {
+      sendBatch: {
+        value: async (batch: Parameters<typeof producer.sendBatch>[0]) => {
+          sendStarted();
+          await sendMayGo;
+          return producer.sendBatch(batch);
+        },
+      },
+    }) as typeof producer;
+    const deps = { pool, codec, topics: { raw: topics.sole, dlq: topics.dlq }, log: quiet };
+    const draining = publishOutbox({ ...deps, producer: heldProducer }, { batchSize: 1000, maxBatches: 100 });
+    await inSend;
+
+    await persistUsers(persistDeps, { batchId: `sole-b-${run}`, users: second, rejected: [] });
+    expect(await publishOutbox({ ...deps, producer }, { batchSize: 1000, maxBatches: 100 })).toEqual({ published: 0, deadLettered: 0, batches: 0, turnedAway: true });
+    letSendGo();
+    expect(await draining).toEqual({ published: 50, deadLettered: 0, batches: 2, turnedAway: false });
+
+    const left = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE user_id = ANY($1::uuid[]) AND published_at IS NULL', [ours]);
+    expect(left.rows[0]?.n).toBe('0');
+    // Every first-batch user was produced before any second-batch user (offsets per partition).
+    const messages = await readAll(topics.sole, 50);
+    const firstIds = new Set(first.map((u) => u.login.uuid));
+    const byPartition = new Map<number, boolean[]>();
+    for (const m of messages) byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), firstIds.has(String(m.key))]);
+    for (const isFirst of byPartition.values()) expect(isFirst).toEqual([...isFirst].sort((a, b) => Number(b) - Number(a)));
   });
 });
