@@ -25,8 +25,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import type { Client } from 'cassandra-driver';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -41,98 +39,20 @@ import type { FetchReport } from '../../layers/pipeline/fetch-users';
 import { generateUsers } from '../randomuser/generator';
 import { startRandomUserServer, type RandomUserServer } from '../randomuser/server';
 import { createContext } from '../stack/context';
+import { coreServices } from '../stack/services';
 import { up } from '../stack/stack';
+import { livePid } from '../stack/supervisor';
 import { benchUsers, PAGE_SIZE } from './lib/data';
-import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline, type MemoryReport } from './lib/offline';
+import { cpuSnapshot, cpuUse, type CpuSource } from './lib/cpu';
+import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline } from './lib/offline';
 import { cassandraLimit, kafkaProduceLimit, postgresCopyLimit, rawUserMessages, type LimitRun } from './lib/raw-limits';
-import { cassandraRowTimes, committedOffsets, countInCassandra, deleteFromCassandra, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
+import { cassandraRowTimes, committedOffsets, deleteFromCassandra, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
+import { configuredInProcess, pacedCalls, readOptions, type Options } from './lib/options';
+import { report, type Analysis, type RawLimits, type StageTimes } from './lib/report';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
-import { fmtInt, fmtMiB, fmtMs, fmtRatio, forEachConcurrent, percentile, perSecond, sortedNumbers, table } from './lib/stats';
+import { fmtInt, fmtMs, forEachConcurrent, percentile, perSecond, sortedNumbers, table } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TARGET_VS_RAW = 0.5;
-const TARGET_VS_SEEDS = 100;
-const TARGET_P99_MS = 1000;
-
-interface Options {
-  users: number;
-  fetchConcurrency: number;
-  pacedSeconds: number;
-  pacedRate: number;
-  /** How often the paced phase calls fetch: rate × interval users each time. */
-  pacedIntervalMs: number;
-  /**
-   * Round trip the local randomuser server adds to every request, for the pipeline and the seeds
-   * alike: a stand-in for the live API across the internet (not reachable from here to measure).
-   */
-  apiLatencyMs: number;
-  seedsSample: number;
-  cassandraConcurrency: number[];
-  cassandraSample: number;
-  inProcess: boolean;
-  skipRaw: boolean;
-  skipSeeds: boolean;
-  /** Leave what the run wrote in place (for looking into a run); off by default. */
-  keep: boolean;
-  /** Another serverless.yml to run the functions with (a variant to compare); the project's by default. */
-  serverlessYml: string | undefined;
-  /** Directory for a V8 CPU profile of the sls process (--cpu-prof); none by default. */
-  cpuProf: string | undefined;
-  json: string | undefined;
-}
-
-/** Whether the serverless.yml the functions run with sets custom.serverless-offline.useInProcess. */
-function configuredInProcess(file: string): boolean {
-  const doc = parseYaml(readFileSync(file, 'utf8')) as { custom?: { 'serverless-offline'?: { useInProcess?: unknown } } };
-  return doc.custom?.['serverless-offline']?.useInProcess === true;
-}
-
-function readOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      users: { type: 'string', default: '100000' },
-      'fetch-concurrency': { type: 'string', default: '2' },
-      'paced-seconds': { type: 'string', default: '30' },
-      'paced-rate': { type: 'string', default: '1000' },
-      'paced-interval-ms': { type: 'string', default: '200' },
-      'api-latency-ms': { type: 'string', default: '100' },
-      'seeds-sample': { type: 'string', default: '300' },
-      'cassandra-concurrency': { type: 'string', default: '64,256' },
-      'cassandra-sample': { type: 'string', default: '20000' },
-      'in-process': { type: 'boolean', default: false },
-      'skip-raw': { type: 'boolean', default: false },
-      'skip-seeds': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      'serverless-yml': { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      json: { type: 'string' },
-    },
-  });
-  const int = (name: string, raw: string, min: number): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-    return n;
-  };
-  return {
-    users: int('users', values.users, PAGE_SIZE),
-    fetchConcurrency: int('fetch-concurrency', values['fetch-concurrency'], 1),
-    pacedSeconds: int('paced-seconds', values['paced-seconds'], 0),
-    pacedRate: int('paced-rate', values['paced-rate'], 1),
-    pacedIntervalMs: int('paced-interval-ms', values['paced-interval-ms'], 10),
-    apiLatencyMs: int('api-latency-ms', values['api-latency-ms'], 0),
-    seedsSample: int('seeds-sample', values['seeds-sample'], 0),
-    cassandraConcurrency: values['cassandra-concurrency'].split(',').map((v) => int('cassandra-concurrency', v.trim(), 1)),
-    cassandraSample: int('cassandra-sample', values['cassandra-sample'], 1000),
-    inProcess: values['in-process'] || configuredInProcess(values['serverless-yml'] ?? path.join(ROOT, 'serverless.yml')),
-    skipRaw: values['skip-raw'],
-    skipSeeds: values['skip-seeds'],
-    keep: values.keep,
-    serverlessYml: values['serverless-yml'],
-    cpuProf: values['cpu-prof'],
-    json: values.json,
-  };
-}
-
 const progress = (message: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 /** Whether every service the benchmark uses answers at its configured endpoint (whoever started it). */
@@ -214,14 +134,6 @@ interface Written {
 
 // ---------------------------------------------------------------------------------------------
 // raw limits
-
-interface RawLimits {
-  cassandra: LimitRun[];
-  postgres: LimitRun[];
-  kafka: LimitRun[];
-}
-
-const best = (runs: readonly LimitRun[]): number => Math.max(...runs.map((r) => perSecond(r.items, r.ms)));
 
 async function measureRawLimits(clients: Clients, options: Options, runId: string, written: Written): Promise<RawLimits> {
   progress(`raw limits: generating ${fmtInt(options.users)} users…`);
@@ -339,14 +251,6 @@ async function throughputRun(clients: Clients, lambda: ReturnType<typeof createL
   return { label: 'throughput', users: ids.length, startedAt, fetches, ids, rawStart, cleanStart, ...drained };
 }
 
-/** A steady offered load: the rate spread over calls every pacedIntervalMs, not one burst a second. */
-function pacedCalls(options: Options): { perCall: number; calls: number } {
-  return {
-    perCall: Math.max(1, Math.round((options.pacedRate * options.pacedIntervalMs) / 1000)),
-    calls: Math.round((options.pacedSeconds * 1000) / options.pacedIntervalMs),
-  };
-}
-
 async function pacedRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string, written: Written): Promise<PipelineRun> {
   const { admin, config } = clients;
   const seed = `bench-${runId}-paced`;
@@ -372,27 +276,6 @@ async function pacedRun(clients: Clients, lambda: ReturnType<typeof createLambda
 // ---------------------------------------------------------------------------------------------
 // analysis
 
-interface StageTimes {
-  label: string;
-  /** First and last moment (ms since epoch) the stage emitted one of the run's users. */
-  first: number;
-  last: number;
-  count: number;
-}
-
-interface Analysis {
-  users: number;
-  startedAt: number;
-  stages: StageTimes[];
-  /** ms from the first fetch invocation to the last row written to Cassandra. */
-  endToEndMs: number;
-  latency: { p50: number; p99: number; max: number; count: number };
-  latencyUpdatedAt: { p50: number; p99: number };
-  fetchToCassandra: { p50: number; p99: number };
-  duplicates: { raw: number; clean: number };
-  missing: number;
-}
-
 function span(values: Iterable<number>): { first: number; last: number; count: number } {
   let first = Infinity;
   let last = -Infinity;
@@ -403,6 +286,11 @@ function span(values: Iterable<number>): { first: number; last: number; count: n
     count++;
   }
   return { first, last, count };
+}
+
+function quantiles(values: Iterable<number>): { p50: number; p99: number } {
+  const sorted = sortedNumbers(values);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 async function analyse(clients: Clients, run: PipelineRun): Promise<Analysis> {
@@ -428,12 +316,19 @@ async function analyse(clients: Clients, run: PipelineRun): Promise<Analysis> {
   const latencies: number[] = [];
   const latenciesUpdated: number[] = [];
   const fetchLatencies: number[] = [];
+  const publishToTransform: number[] = [];
+  const transformToSink: number[] = [];
   const fetchStart = new Map<string, number>();
   for (const f of run.fetches) fetchStart.set(f.report.batchId, f.startedAt);
   for (const [id, written] of rows.writeTime) {
     const published = raw.first.get(id);
     if (published === undefined) continue;
     latencies.push(written - published);
+    const transformed = clean.first.get(id);
+    if (transformed !== undefined) {
+      publishToTransform.push(transformed - published);
+      transformToSink.push(written - transformed);
+    }
     const updated = rows.updatedAt.get(id);
     if (updated !== undefined) latenciesUpdated.push(updated - published);
   }
@@ -456,168 +351,12 @@ async function analyse(clients: Clients, run: PipelineRun): Promise<Analysis> {
     latency: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN, count: sorted.length },
     latencyUpdatedAt: { p50: percentile(sortedUpdated, 50), p99: percentile(sortedUpdated, 99) },
     fetchToCassandra: { p50: percentile(sortedFetch, 50), p99: percentile(sortedFetch, 99) },
+    segments: {
+      publishToTransform: quantiles(publishToTransform),
+      transformToSink: quantiles(transformToSink),
+    },
     duplicates: { raw: raw.duplicates, clean: clean.duplicates },
     missing: run.users - rows.writeTime.size,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// report
-
-interface FunctionMemory {
-  functionKey: string;
-  instances: number;
-  peakUsed: number;
-  peakTotal: number;
-  sumPeakTotal: number;
-}
-
-function functionMemory(memory: MemoryReport): FunctionMemory[] {
-  const byKey = new Map<string, FunctionMemory>();
-  for (const t of memory.threads) {
-    const entry = byKey.get(t.functionKey) ?? { functionKey: t.functionKey, instances: 0, peakUsed: 0, peakTotal: 0, sumPeakTotal: 0 };
-    entry.instances++;
-    entry.peakUsed = Math.max(entry.peakUsed, t.peakUsed);
-    entry.peakTotal = Math.max(entry.peakTotal, t.peakTotal);
-    entry.sumPeakTotal += t.peakTotal;
-    byKey.set(t.functionKey, entry);
-  }
-  const order = ['main', 'fetch', 'persist', 'publish', 'transform', 'sink'];
-  return [...byKey.values()].sort((a, b) => order.indexOf(a.functionKey) - order.indexOf(b.functionKey));
-}
-
-export interface PipelineBenchSummary {
-  runtime: 'worker threads' | 'in-process';
-  users: number;
-  endToEndPerSecond: number;
-  slowestRawLimit: { name: string; perSecond: number } | undefined;
-  seedsPerSecond: number | undefined;
-  ratioVsRaw: number | undefined;
-  ratioVsSeeds: number | undefined;
-  pacedP99Ms: number | undefined;
-  targets: { vsRaw: boolean | undefined; vsSeeds: boolean | undefined; p99: boolean | undefined };
-}
-
-function report(options: Options, raw: RawLimits | undefined, throughput: Analysis, paced: Analysis | undefined, seeds: SeedsRun | undefined, seedsNoLatency: SeedsRun | undefined, memory: MemoryReport, load: string): { text: string; summary: PipelineBenchSummary } {
-  const out: string[] = [];
-  const runtime = options.inProcess ? 'in-process' : 'worker threads';
-  const e2eRate = perSecond(throughput.users, throughput.endToEndMs);
-  out.push(`pipeline bench: ${fmtInt(throughput.users)} users, fetch results=${PAGE_SIZE} × ${Math.ceil(throughput.users / PAGE_SIZE)} pages (${options.fetchConcurrency} in flight), sls offline start with ${runtime}; randomuser API round trip ${options.apiLatencyMs} ms (local server, for the pipeline and the seeds alike)`);
-  out.push(`machine: ${os.cpus().length} cores, ${fmtMiB(os.totalmem())} RAM, Node ${process.version}; load average ${load}`);
-  out.push('');
-  out.push('per stage (the stage\'s own span: its first to its last user of the run; "done" is from the first fetch invocation)');
-  out.push(
-    table([
-      ['stage', 'users', 'rate /s', 'active', 'done at'],
-      ...throughput.stages.map((s) => [s.label, fmtInt(s.count), fmtInt(perSecond(s.count, s.last - s.first)), fmtMs(s.last - s.first), fmtMs(s.last - throughput.startedAt)]),
-      ['end to end (first fetch → last row in Cassandra)', fmtInt(throughput.users), fmtInt(e2eRate), '', fmtMs(throughput.endToEndMs)],
-    ]),
-  );
-  out.push(
-    `  publish→Cassandra latency under this burst: p50 ${fmtMs(throughput.latency.p50)}, p99 ${fmtMs(throughput.latency.p99)}; ` +
-      `missing ${throughput.missing}, duplicate records users.raw ${throughput.duplicates.raw} / users.clean ${throughput.duplicates.clean}`,
-  );
-
-  let slowest: { name: string; perSecond: number } | undefined;
-  if (raw) {
-    out.push('');
-    out.push('raw limits (each client alone, same data, same machine, same run)');
-    const rows: string[][] = [['limit', 'items', 'time', 'rate /s', 'MB/s']];
-    const add = (name: string, runs: readonly LimitRun[]): void => {
-      for (const r of runs) rows.push([`${name}: ${r.label}`, fmtInt(r.items), fmtMs(r.ms), fmtInt(perSecond(r.items, r.ms)), r.bytes ? (r.bytes / 1e6 / (r.ms / 1000)).toFixed(1) : '']);
-    };
-    add('Cassandra', raw.cassandra);
-    add('PostgreSQL', raw.postgres);
-    add('Kafka', raw.kafka);
-    out.push(table(rows));
-    const limits = [
-      { name: 'Cassandra writes', perSecond: best(raw.cassandra) },
-      { name: 'PostgreSQL COPY', perSecond: best(raw.postgres) },
-      { name: 'Kafka produce', perSecond: best(raw.kafka) },
-    ].sort((a, b) => a.perSecond - b.perSecond);
-    slowest = limits[0];
-    out.push(`  slowest raw limit: ${slowest?.name} at ${fmtInt(slowest?.perSecond ?? Number.NaN)} /s (best of its runs)`);
-  }
-
-  let seedsRate: number | undefined;
-  if (seeds) {
-    seedsRate = perSecond(seeds.users, seeds.ms);
-    out.push('');
-    out.push(
-      `seeds' approach (one API call with results=1 + one awaited JSON send per user, same ${options.apiLatencyMs} ms API round trip), ${fmtInt(seeds.users)}-user sample: ` +
-        `${fmtInt(seedsRate)} users/s (API ${(seeds.apiMs / seeds.users).toFixed(2)} ms + send ${(seeds.sendMs / seeds.users).toFixed(2)} ms per user); ` +
-        `${fmtInt(throughput.users)} users would take ${fmtMs((throughput.users / seedsRate) * 1000)}`,
-    );
-    if (seedsNoLatency) {
-      const bare = perSecond(seedsNoLatency.users, seedsNoLatency.ms);
-      out.push(`  with no added API round trip (localhost only): ${fmtInt(bare)} users/s — the pipeline is ${fmtRatio(e2eRate / bare)}× that`);
-    }
-  }
-
-  if (paced) {
-    out.push('');
-    out.push(
-      `paced: ${fmtInt(options.pacedRate)} users/s offered (${fmtInt(pacedCalls(options).perCall)} every ${options.pacedIntervalMs} ms) for ${options.pacedSeconds} s (${fmtInt(paced.users)} users, ${fmtInt(paced.latency.count)} latencies): ` +
-        `publish→Cassandra p50 ${fmtMs(paced.latency.p50)}, p99 ${fmtMs(paced.latency.p99)}, max ${fmtMs(paced.latency.max)}`,
-    );
-    out.push(
-      `  (same with the sink's updated_at instead of the write time: p50 ${fmtMs(paced.latencyUpdatedAt.p50)}, p99 ${fmtMs(paced.latencyUpdatedAt.p99)}; ` +
-        `fetch invoked → Cassandra: p50 ${fmtMs(paced.fetchToCassandra.p50)}, p99 ${fmtMs(paced.fetchToCassandra.p99)}; missing ${paced.missing})`,
-    );
-  }
-
-  out.push('');
-  out.push(`memory of the sls offline process (pid ${memory.pid}, whole run): peak RSS ${fmtMiB(memory.peakRss)} (VmHWM from /proc; every function runs inside it)`);
-  for (const c of memory.children) out.push(`  child process ${c.command} (pid ${c.pid}): peak RSS ${fmtMiB(c.peakRss)}`);
-  const fns = functionMemory(memory);
-  if (fns.length > 0) {
-    out.push(
-      options.inProcess
-        ? '  V8 heap of the main thread (in-process: every handler shares it):'
-        : '  V8 heap per function (each instance is a worker thread with its own heap; peaks sampled every 200 ms in the thread):',
-    );
-    out.push(
-      table(
-        [
-          ['thread', 'instances', 'peak used (max)', 'peak total (max)', 'peak total (sum)'],
-          ...fns.map((f) => [f.functionKey === 'main' ? 'main thread (sls, serverless-offline, offline-kafka consumers)' : f.functionKey, String(f.instances), fmtMiB(f.peakUsed), fmtMiB(f.peakTotal), fmtMiB(f.sumPeakTotal)]),
-        ],
-        '    ',
-      ),
-    );
-  }
-
-  const ratioVsRaw = slowest ? e2eRate / slowest.perSecond : undefined;
-  const ratioVsSeeds = seedsRate ? e2eRate / seedsRate : undefined;
-  const p99 = paced?.latency.p99;
-  const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
-  const targets = {
-    vsRaw: ratioVsRaw === undefined ? undefined : ratioVsRaw >= TARGET_VS_RAW,
-    vsSeeds: ratioVsSeeds === undefined ? undefined : ratioVsSeeds >= TARGET_VS_SEEDS,
-    p99: p99 === undefined ? undefined : p99 <= TARGET_P99_MS,
-  };
-  out.push('');
-  out.push('targets');
-  out.push(
-    table([
-      ['end to end ÷ slowest raw limit', `${fmtInt(e2eRate)} ÷ ${fmtInt(slowest?.perSecond ?? Number.NaN)} = ${fmtRatio(ratioVsRaw ?? Number.NaN)}`, `target ≥ ${TARGET_VS_RAW}`, verdict(targets.vsRaw)],
-      ['end to end ÷ seeds\' approach', `${fmtInt(e2eRate)} ÷ ${fmtInt(seedsRate ?? Number.NaN)} = ${fmtRatio(ratioVsSeeds ?? Number.NaN, 1)}×`, `target ≥ ${TARGET_VS_SEEDS}×`, verdict(targets.vsSeeds)],
-      [`p99 publish→Cassandra at ${fmtInt(options.pacedRate)} users/s`, fmtMs(p99 ?? Number.NaN), `target ≤ ${fmtMs(TARGET_P99_MS)}`, verdict(targets.p99)],
-    ]),
-  );
-  return {
-    text: out.join('\n'),
-    summary: {
-      runtime,
-      users: throughput.users,
-      endToEndPerSecond: e2eRate,
-      slowestRawLimit: slowest,
-      seedsPerSecond: seedsRate,
-      ratioVsRaw,
-      ratioVsSeeds,
-      pacedP99Ms: p99,
-      targets,
-    },
   };
 }
 
@@ -749,7 +488,19 @@ async function main(): Promise<void> {
     }
     const lambda = createLambdaClient({ ...config.lambda, endpoint: `http://127.0.0.1:${topology.ports.offlineLambda}` });
 
+    // CPU of every process on the path, over the throughput phase (each stack service this project started).
+    const stackContext = createContext(progress, config);
+    const cpuSources: CpuSource[] = [
+      { name: 'sls offline (all five functions, serverless-offline, offline-kafka)', pid: offline.pid },
+      ...coreServices.flatMap((service): CpuSource[] => {
+        const pid = livePid(stackContext, service.name);
+        return pid === undefined ? [] : [{ name: service.name, pid }];
+      }),
+      { name: 'this benchmark (the local randomuser server, progress polling)', self: true },
+    ];
+    const cpuBefore = cpuSnapshot(cpuSources);
     const throughput = await throughputRun(clients, lambda, options, runId, written);
+    const cpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), throughput.drainedAt - throughput.startedAt);
     const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId, written) : undefined;
     const memory = await offline.stop();
     offline = undefined;
@@ -776,7 +527,7 @@ async function main(): Promise<void> {
         progress(`seeds' approach failed, reported without it: ${(error as Error).message}`);
       }
     }
-    const { text, summary } = report(options, raw, throughputAnalysis, pacedAnalysis, seeds, seedsNoLatency, memory, `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`);
+    const { text, summary } = report(options, raw, throughputAnalysis, pacedAnalysis, seeds, seedsNoLatency, memory, cpu, `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`);
     process.stdout.write(`${text}\n`);
     if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
   } finally {

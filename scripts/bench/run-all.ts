@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PipelineBenchSummary } from './pipeline';
+import type { PipelineBenchSummary } from './lib/report';
 
 interface Bench {
   name: string;
