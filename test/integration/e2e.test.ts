@@ -2,12 +2,15 @@
  * End to end under `sls offline start`: fetch → persist → publish → transform → sink with the real
  * handlers, the offline Kafka event source and the real stack; then the faults the issue names —
  * the functions SIGKILLed mid-stream, the Kafka broker restarted, Cassandra down for 30 s, a poison
- * message — after each of which every user in raw_users is in Cassandra exactly once. And the
+ * message — after each of which every user in raw_users is in Cassandra exactly once; a replay
+ * from PostgreSQL rebuilds what Cassandra lost. And the
  * functions' log lines, written by concurrent in-process invocations, each carry their own batch id.
  */
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createKafka } from '../../layers/adapters/kafka';
@@ -19,7 +22,9 @@ import { createContext } from '../../scripts/stack/context';
 import { cassandra as cassandraService } from '../../scripts/stack/services/cassandra';
 import { kafka as kafkaService } from '../../scripts/stack/services/kafka';
 import { start, stop } from '../../scripts/stack/supervisor';
-import { config, idsInCassandra, invoke, pendingOutbox, startFunctions, startRandomUser, userIdsOfBatch, waitForCassandra } from '../support/pipeline-harness';
+import { config, idsInCassandra, invoke, pendingOutbox, root, startFunctions, startRandomUser, userIdsOfBatch, waitForCassandra } from '../support/pipeline-harness';
+
+const execFileAsync = promisify(execFile);
 
 const run = randomUUID().slice(0, 8);
 const pool = createPool(config.postgres);
@@ -91,6 +96,20 @@ describe('the pipeline under sls offline start', () => {
     expect(again.report).toMatchObject({ persisted: 300, queued: 0 });
     expect(new Set(again.ids)).toEqual(new Set(first.ids));
     await expectExactlyOnceInCassandra(first.ids);
+  });
+
+  it('rebuilds Cassandra from PostgreSQL with npm run replay --since, printing progress and duplicating nothing', async () => {
+    const since = new Date();
+    const { ids } = await fetchBatch('replay', 400);
+    await expectExactlyOnceInCassandra(ids);
+    // Cassandra loses them, as if it were rebuilt from scratch.
+    for (let i = 0; i < ids.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)]);
+    expect(await idsInCassandra(cassandra, ids)).toEqual([]);
+
+    const { stderr } = await execFileAsync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/replay.ts', '--since', since.toISOString()], { cwd: root });
+    expect(stderr).toMatch(new RegExp(`\\[replay\\] queued \\d+ users last seen since ${since.toISOString().replace(/[.]/g, '\\.')}`));
+    expect(stderr).toMatch(/\[replay\] published \d+\/\d+ \(0 left in the outbox/);
+    await expectExactlyOnceInCassandra(ids);
   });
 
   it('dead-letters a poison message on users.raw with its reason, and the stream goes on', async () => {
