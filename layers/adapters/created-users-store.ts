@@ -13,7 +13,7 @@ export interface SinkRow {
 }
 
 /** An INSERT in Cassandra is an upsert: replaying the same user rewrites the same row. */
-export async function upsertCreatedUsers(client: Client, rows: SinkRow[], concurrencyLevel = 64): Promise<void> {
+export async function upsertCreatedUsers(client: Client, rows: SinkRow[], concurrencyLevel: number): Promise<void> {
   if (rows.length === 0) return;
   const now = new Date();
   const params = rows.map(({ user: u, sourceOffset }) => [

@@ -94,7 +94,8 @@ export async function transformDeps(): Promise<TransformDeps> {
 
 export async function sinkDeps(): Promise<SinkDeps> {
   const [cassandraClient, kafkaProducer] = await Promise.all([getCassandra(), getProducer()]);
-  return { cassandra: cassandraClient, producer: kafkaProducer, codec: getCodec(), topics: pipelineConfig().topics, log: logger };
+  const c = pipelineConfig();
+  return { cassandra: cassandraClient, producer: kafkaProducer, codec: getCodec(), topics: c.topics, writeConcurrency: c.cassandra.writeConcurrency, log: logger };
 }
 
 /**

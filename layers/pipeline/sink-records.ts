@@ -18,6 +18,8 @@ export interface SinkDeps {
   producer: Producer;
   codec: AvroCodec;
   topics: { dlq: string };
+  /** Upserts in flight per batch. */
+  writeConcurrency: number;
   log: Log;
 }
 
@@ -42,6 +44,6 @@ export async function sinkRecords(deps: SinkDeps, records: KafkaRecordIn[]): Pro
     }
   }
   if (dead.length) await deps.producer.send({ topic: deps.topics.dlq, messages: dead, acks: -1 });
-  await upsertCreatedUsers(deps.cassandra, [...rows.values()]);
+  await upsertCreatedUsers(deps.cassandra, [...rows.values()], deps.writeConcurrency);
   return { received: records.length, written: rows.size, deadLettered: dead.length };
 }

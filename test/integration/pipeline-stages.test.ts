@@ -141,7 +141,7 @@ describe('publish → transform → sink', () => {
 
   it('sinks clean records into Cassandra exactly once per user, however often they are replayed', async () => {
     const clean = asRecords(topics.clean, await readAll(topics.clean, 300));
-    const deps = { cassandra, producer, codec, topics: { dlq: topics.dlq }, log: quiet };
+    const deps = { cassandra, producer, codec, topics: { dlq: topics.dlq }, writeConcurrency: config.cassandra.writeConcurrency, log: quiet };
     expect(await sinkRecords(deps, clean)).toEqual({ received: 300, written: 300, deadLettered: 0 });
     expect(await sinkRecords(deps, [...clean, ...clean.slice(0, 10)])).toEqual({ received: 310, written: 300, deadLettered: 0 });
 
