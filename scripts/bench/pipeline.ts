@@ -132,6 +132,15 @@ interface Written {
   topics: string[];
 }
 
+/** Each stack service this project started, as a CPU source (a service started by someone else has no pid here). */
+function stackCpuSources(config: Config): CpuSource[] {
+  const stackContext = createContext(progress, config);
+  return coreServices.flatMap((service): CpuSource[] => {
+    const pid = livePid(stackContext, service.name);
+    return pid === undefined ? [] : [{ name: service.name, pid }];
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // raw limits
 
@@ -154,9 +163,13 @@ async function measureRawLimits(clients: Clients, options: Options, runId: strin
   const sample = users.slice(0, Math.min(users.length, options.cassandraSample));
   progress(`raw limits: Cassandra upserts of ${fmtInt(sample.length)} users at ${options.cassandraConcurrency.join(', ')} in flight…`);
   const schemaFile = path.join(ROOT, topology.cassandra.schema);
+  const cpuSources: CpuSource[] = [...stackCpuSources(clients.config).filter((c) => c.name === 'cassandra'), { name: 'this benchmark (cassandra-driver)', self: true }];
+  const cpuBefore = cpuSnapshot(cpuSources);
+  const startedAt = Date.now();
   const cassandra = await cassandraLimit(clients.cassandra, schemaFile, sample, options.cassandraConcurrency);
+  const cassandraCpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), Date.now() - startedAt);
   for (const r of [...postgres, ...kafka, ...cassandra]) progress(`  ${r.label}: ${fmtInt(perSecond(r.items, r.ms))} /s`);
-  return { cassandra, postgres, kafka };
+  return { cassandra, postgres, kafka, cassandraCpu, cassandraWrites: cassandra.reduce((n, r) => n + r.items, 0) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,14 +501,10 @@ async function main(): Promise<void> {
     }
     const lambda = createLambdaClient({ ...config.lambda, endpoint: `http://127.0.0.1:${topology.ports.offlineLambda}` });
 
-    // CPU of every process on the path, over the throughput phase (each stack service this project started).
-    const stackContext = createContext(progress, config);
+    // CPU of every process on the path, over the throughput phase.
     const cpuSources: CpuSource[] = [
       { name: 'sls offline (all five functions, serverless-offline, offline-kafka)', pid: offline.pid },
-      ...coreServices.flatMap((service): CpuSource[] => {
-        const pid = livePid(stackContext, service.name);
-        return pid === undefined ? [] : [{ name: service.name, pid }];
-      }),
+      ...stackCpuSources(config),
       { name: 'this benchmark (the local randomuser server, progress polling)', self: true },
     ];
     const cpuBefore = cpuSnapshot(cpuSources);

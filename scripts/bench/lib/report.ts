@@ -16,6 +16,9 @@ export interface RawLimits {
   cassandra: LimitRun[];
   postgres: LimitRun[];
   kafka: LimitRun[];
+  /** CPU over the Cassandra runs (scratch table set-up and 500 warm-up writes included), and the writes they counted. */
+  cassandraCpu: CpuUse;
+  cassandraWrites: number;
 }
 
 export const best = (runs: readonly LimitRun[]): number => Math.max(...runs.map((r) => perSecond(r.items, r.ms)));
@@ -116,6 +119,11 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
     ].sort((a, b) => a.perSecond - b.perSecond);
     slowest = limits[0];
     out.push(`  slowest raw limit: ${slowest?.name} at ${fmtInt(slowest?.perSecond ?? Number.NaN)} /s (best of its runs)`);
+    const perWrite = (seconds: number): string => ((seconds / raw.cassandraWrites) * 1000).toFixed(3);
+    out.push(
+      `  CPU seconds per 1000 Cassandra writes alone (set-up and warm-up included): ${raw.cassandraCpu.sources.map((c) => `${c.name} ${perWrite(c.seconds)}`).join(', ')}; ` +
+        `the whole machine ${perWrite(raw.cassandraCpu.machine)} (the pipeline's figure per 1000 users is below)`,
+    );
   }
 
   let seedsRate: number | undefined;
