@@ -5,7 +5,8 @@
    AWS Lambda when deployed) with `seed` and `page` taken from the run's logical date and
    `batchId` `airflow:<logical date>`: a rerun or a backfill of a date fetches the same users, and
    every write is an upsert keyed by `login.uuid`, so it adds none. A function error fails the task.
-2. **drain_publish** invokes `tributary-<stage>-publish`: the outbox goes to `users.raw` now.
+2. **drain_publish** invokes `tributary-<stage>-publish`: the outbox goes to `users.raw` now (or,
+   when a publish is already draining it, that one carries these rows too and this returns at once).
 3. **check_users_in_cassandra** waits (bounded) until every user of the run's batch, as PostgreSQL
    `raw_users` lists them, is in Cassandra `created_users`; otherwise it fails naming how many are
    missing.
