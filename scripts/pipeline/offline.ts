@@ -46,9 +46,10 @@ export function portAnswers(port: number): Promise<boolean> {
  * Node flags for the process all five functions run in (in-process), where garbage collection was
  * 13-15 % and promise hooks ~2 % of the CPU profile (npm run bench:pipeline -- --cpu-prof): a young
  * generation large enough for batches in flight, and AsyncLocalStorage (the invocation store)
- * without promise hooks, as Node 24 has by default.
+ * without promise hooks, as Node 24 has by default. docker-compose.yml's functions service sets the
+ * same through NODE_OPTIONS.
  */
-const FUNCTIONS_NODE_FLAGS = ['--max-semi-space-size=64', '--experimental-async-context-frame'];
+export const FUNCTIONS_NODE_FLAGS = ['--max-semi-space-size=64', '--experimental-async-context-frame'];
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
   const lambdaPort = options.lambdaPort ?? 3002;

@@ -9,6 +9,7 @@
  * the native stack in compose-airflow.test.ts.
  */
 import type { Topology } from '../../layers/config/topology';
+import { FUNCTIONS_NODE_FLAGS } from '../../scripts/pipeline/offline';
 import {
   type Compose,
   type Service,
@@ -507,6 +508,10 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
     const broken = clone(compose);
     setEnv(svc(broken, 'kafka'), 'KAFKA_ADVERTISED_LISTENERS', 'INTERNAL://kafka:29092,HOST://localhost:9093');
     expect(kafkaListenerProblems(broken)).toEqual(['kafka advertises localhost:9093 but publishes host port 9092']);
+  });
+
+  it("gives the functions' process the Node flags npm start gives it", () => {
+    expect(environmentOf(svc(compose, 'functions')).NODE_OPTIONS?.split(' ')).toEqual(FUNCTIONS_NODE_FLAGS);
   });
 
   it('points provision and functions at the containers with the variables layers/config reads', () => {
