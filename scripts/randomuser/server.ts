@@ -34,6 +34,12 @@ export interface RandomUserServerOptions extends Partial<FaultSettings> {
   pictureBaseUrl?: string;
   /** One line per request when given. */
   log?: (line: string) => void;
+  /**
+   * Answer a repeated query from memory instead of generating the users again (a seed and page
+   * always name the same users). For benchmarks: the live API's own work does not run on the
+   * pipeline's machine, so the local stand-in should not take that machine's CPU either.
+   */
+  cacheResponses?: boolean;
 }
 
 export interface ServerStats {
@@ -167,6 +173,7 @@ export async function startRandomUserServer(options: RandomUserServerOptions = {
   const now = options.now ?? (() => new Date());
   const shutdown = new AbortController();
   let stats = emptyStats();
+  const responseCache = new Map<string, string>();
 
   const countStatus = (status: number): void => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -213,7 +220,9 @@ export async function startRandomUserServer(options: RandomUserServerOptions = {
       return sendJson(res, failure.status, { error: SERVER_ERROR_MESSAGE });
     }
 
-    const body = serializeResponse(buildResponse(query, { now: now(), pictureBaseUrl: options.pictureBaseUrl }), query.format === 'pretty' ? 'pretty' : 'json', query.callback);
+    const cached = options.cacheResponses ? responseCache.get(url.search) : undefined;
+    const body = cached ?? serializeResponse(buildResponse(query, { now: now(), pictureBaseUrl: options.pictureBaseUrl }), query.format === 'pretty' ? 'pretty' : 'json', query.callback);
+    if (options.cacheResponses && cached === undefined) responseCache.set(url.search, body);
     quota.record(client, query.results, settings.quotaWindowMs);
     stats.usersServed += query.results;
 

@@ -237,6 +237,27 @@ describe('fault injection', () => {
     }
   });
 
+  it('answers a repeated query from memory with cacheResponses (for benchmarks), generating it only once', async () => {
+    // A clock a year further on at every request: a generated response would carry other ages.
+    let year = 2026;
+    const clock = (): Date => new Date(Date.UTC(year++, 0, 1));
+    const cached = await startRandomUserServer({ cacheResponses: true, now: clock });
+    const fresh = await startRandomUserServer({ now: clock });
+    try {
+      const twice = async (apiUrl: string): Promise<string[]> => {
+        const first = await fetch(`${apiUrl}?results=2&seed=cache&page=3`).then((r) => r.text());
+        return [first, await fetch(`${apiUrl}?results=2&seed=cache&page=3`).then((r) => r.text())];
+      };
+      const [a, b] = await twice(cached.apiUrl);
+      expect(b).toBe(a);
+      const [c, d] = await twice(fresh.apiUrl);
+      expect(d).not.toBe(c);
+      expect(await fetch(`${cached.apiUrl}?results=2&seed=cache&page=4`).then((r) => r.text())).not.toBe(a);
+    } finally {
+      await Promise.all([cached.close(), fresh.close()]);
+    }
+  });
+
   it('refuses invalid knobs at start', async () => {
     await expect(startRandomUserServer({ errorRate: 2 })).rejects.toThrow(/errorRate/);
   });

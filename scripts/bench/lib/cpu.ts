@@ -64,7 +64,7 @@ function treeSeconds(root: number, stats: Map<number, ProcStat>): number | undef
 }
 
 /** Busy CPU seconds of the whole machine (every core), from /proc/stat. */
-function machineBusySeconds(): number {
+export function machineBusySeconds(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS;

@@ -17,6 +17,7 @@ import { cqlStatements } from '../../../layers/adapters/cassandra';
 import { rawUserSchema, toRawAvro } from '../../../layers/domain/avro';
 import type { RandomUser } from '../../../layers/domain/randomuser';
 import { toCleanUser } from '../../../layers/domain/transform';
+import { machineBusySeconds } from './cpu';
 import { chunks, forEachConcurrent } from './stats';
 
 export interface LimitRun {
@@ -25,6 +26,8 @@ export interface LimitRun {
   items: number;
   ms: number;
   bytes?: number;
+  /** CPU seconds the whole machine was busy during the timed part (every process, every core). */
+  machineCpu: number;
 }
 
 /** The sink's upsert (layers/adapters/created-users-store.ts), on the scratch table. */
@@ -62,6 +65,7 @@ export async function cassandraLimit(client: Client, schemaFile: string, users: 
     const runs: LimitRun[] = [];
     for (const level of concurrencyLevels) {
       let retried = 0;
+      const cpuStart = machineBusySeconds();
       const started = performance.now();
       await forEachConcurrent(params, level, async (row) => {
         for (let attempt = 1; ; attempt++) {
@@ -75,7 +79,8 @@ export async function cassandraLimit(client: Client, schemaFile: string, users: 
         }
       });
       const ms = performance.now() - started;
-      runs.push({ label: `prepared INSERT, ${level} in flight${retried ? ` (${retried} timed out and retried)` : ''}`, items: params.length, ms });
+      const machineCpu = machineBusySeconds() - cpuStart;
+      runs.push({ label: `prepared INSERT, ${level} in flight${retried ? ` (${retried} timed out and retried)` : ''}`, items: params.length, ms, machineCpu });
     }
     return runs;
   } finally {
@@ -100,13 +105,14 @@ export async function postgresCopyLimit(pool: Pool, users: readonly RandomUser[]
   const client = await pool.connect();
   try {
     await client.query(`CREATE TABLE ${table} (LIKE raw_users INCLUDING ALL)`);
+    const cpuStart = machineBusySeconds();
     const started = performance.now();
     await client.query('BEGIN');
     const stream = client.query(copyFrom(`COPY ${table} (user_id, payload, batch_id) FROM STDIN`));
     await pipeline(Readable.from(chunks(lines, 500).map((c) => c.join(''))), stream);
     await client.query('COMMIT');
     const ms = performance.now() - started;
-    return { label: 'COPY FROM STDIN into a copy of raw_users, one transaction', items: users.length, ms, bytes };
+    return { label: 'COPY FROM STDIN into a copy of raw_users, one transaction', items: users.length, ms, bytes, machineCpu: machineBusySeconds() - cpuStart };
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     client.release();
@@ -138,13 +144,15 @@ export async function kafkaProduceLimit(kafka: Kafka, messages: readonly Message
   try {
     // Warm-up: metadata, connections to the leaders; not counted.
     await producer.sendBatch({ topicMessages: [{ topic: options.topic, messages: messages.slice(0, 100) }], acks: -1 });
+    const cpuStart = machineBusySeconds();
     const started = performance.now();
     await forEachConcurrent(chunks(messages, options.batchSize), options.inFlight, async (batch) => {
       await producer.sendBatch({ topicMessages: [{ topic: options.topic, messages: batch }], acks: -1 });
     });
     const ms = performance.now() - started;
+    const machineCpu = machineBusySeconds() - cpuStart;
     const bytes = messages.reduce((sum, m) => sum + (m.value as Buffer).length + String(m.key).length, 0);
-    return { label: `sendBatch of ${options.batchSize}, ${options.inFlight} in flight, acks=all, idempotent`, items: messages.length, ms, bytes };
+    return { label: `sendBatch of ${options.batchSize}, ${options.inFlight} in flight, acks=all, idempotent`, items: messages.length, ms, bytes, machineCpu };
   } finally {
     await producer.disconnect();
   }

@@ -16,9 +16,6 @@ export interface RawLimits {
   cassandra: LimitRun[];
   postgres: LimitRun[];
   kafka: LimitRun[];
-  /** CPU over the Cassandra runs (scratch table set-up and 500 warm-up writes included), and the writes they counted. */
-  cassandraCpu: CpuUse;
-  cassandraWrites: number;
 }
 
 export const best = (runs: readonly LimitRun[]): number => Math.max(...runs.map((r) => perSecond(r.items, r.ms)));
@@ -104,9 +101,11 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
   if (raw) {
     out.push('');
     out.push('raw limits (each client alone, same data, same machine, same run)');
-    const rows: string[][] = [['limit', 'items', 'time', 'rate /s', 'MB/s']];
+    const rows: string[][] = [['limit', 'items', 'time', 'rate /s', 'MB/s', 'CPU ms per item']];
     const add = (name: string, runs: readonly LimitRun[]): void => {
-      for (const r of runs) rows.push([`${name}: ${r.label}`, fmtInt(r.items), fmtMs(r.ms), fmtInt(perSecond(r.items, r.ms)), r.bytes ? (r.bytes / 1e6 / (r.ms / 1000)).toFixed(1) : '']);
+      for (const r of runs) {
+        rows.push([`${name}: ${r.label}`, fmtInt(r.items), fmtMs(r.ms), fmtInt(perSecond(r.items, r.ms)), r.bytes ? (r.bytes / 1e6 / (r.ms / 1000)).toFixed(1) : '', ((r.machineCpu / r.items) * 1000).toFixed(3)]);
+      }
     };
     add('Cassandra', raw.cassandra);
     add('PostgreSQL', raw.postgres);
@@ -119,11 +118,8 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
     ].sort((a, b) => a.perSecond - b.perSecond);
     slowest = limits[0];
     out.push(`  slowest raw limit: ${slowest?.name} at ${fmtInt(slowest?.perSecond ?? Number.NaN)} /s (best of its runs)`);
-    const perWrite = (seconds: number): string => ((seconds / raw.cassandraWrites) * 1000).toFixed(3);
-    out.push(
-      `  CPU seconds per 1000 Cassandra writes alone (set-up and warm-up included): ${raw.cassandraCpu.sources.map((c) => `${c.name} ${perWrite(c.seconds)}`).join(', ')}; ` +
-        `the whole machine ${perWrite(raw.cassandraCpu.machine)} (the pipeline's figure per 1000 users is below)`,
-    );
+    out.push('  CPU ms per item: what the whole machine (every process, both cores) spent per write, row or message in the timed part;');
+    out.push("  the pipeline's own figure, per user, is in the CPU table below.");
   }
 
   let seedsRate: number | undefined;
@@ -180,13 +176,13 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
   }
 
   out.push('');
-  out.push(`CPU during the throughput phase (${fmtMs(cpu.wall * 1000)}, ${os.cpus().length} cores): CPU seconds, and per 1000 users — what each process pays for a user`);
-  const perThousand = (seconds: number): string => ((seconds / throughput.users) * 1000).toFixed(3);
+  out.push(`CPU during the throughput phase (${fmtMs(cpu.wall * 1000)}, ${os.cpus().length} cores): CPU seconds, and CPU ms per user — what each process pays for a user`);
+  const perUser = (seconds: number): string => ((seconds / throughput.users) * 1000).toFixed(3);
   out.push(
     table([
-      ['process', 'CPU s', 'per 1000 users', 'cores busy (avg)'],
-      ...cpu.sources.map((c) => [c.name, c.seconds.toFixed(1), perThousand(c.seconds), (c.seconds / cpu.wall).toFixed(2)]),
-      ['the whole machine (every process)', cpu.machine.toFixed(1), perThousand(cpu.machine), (cpu.machine / cpu.wall).toFixed(2)],
+      ['process', 'CPU s', 'CPU ms per user', 'cores busy (avg)'],
+      ...cpu.sources.map((c) => [c.name, c.seconds.toFixed(1), perUser(c.seconds), (c.seconds / cpu.wall).toFixed(2)]),
+      ['the whole machine (every process)', cpu.machine.toFixed(1), perUser(cpu.machine), (cpu.machine / cpu.wall).toFixed(2)],
     ]),
   );
 
