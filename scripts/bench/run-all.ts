@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of the project, one after the other on the same machine, then
- * one report with each benchmark's results and the targets.
+ * one report with each benchmark's results and the targets. The native stack is brought up first.
  *
  *   npm run bench [-- --only pipeline|offline-kafka] [-- <options passed to the pipeline benchmark>]
  *
@@ -11,6 +11,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createContext } from '../stack/context';
+import { up } from '../stack/stack';
 import type { PipelineBenchSummary } from './lib/report';
 
 interface Bench {
@@ -59,6 +61,10 @@ async function main(): Promise<void> {
     { name: 'pipeline', command: 'npm run bench:pipeline', script: 'scripts/bench/pipeline.ts', args: ['--json', summaryFile, ...pipelineArgs] },
   ].filter((b) => !only || b.script.includes(only));
   if (benches.length === 0) throw new Error(`--only ${only}: no such benchmark (pipeline, offline-kafka)`);
+
+  // Both benchmarks run against the native stack: what is down comes up first (a no-op when all is up).
+  process.stderr.write('=== the native stack: npm run stack:up ===\n');
+  await up(createContext((message) => void process.stderr.write(`[stack] ${message}\n`)));
 
   const outcomes: Outcome[] = [];
   for (const bench of benches) outcomes.push(await run(bench));
