@@ -68,6 +68,8 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
   let ready = false;
   let exited: number | null | undefined;
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
+  // 'close' comes after 'exit' once stdout and stderr are drained: output may still arrive in between.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   // Per stream: a chunk may end mid-line, and stdout and stderr interleave.
   const lineReader = (): ((chunk: Buffer) => void) => {
     let pending = '';
@@ -89,6 +91,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     const code = await exit;
     clearTimeout(timer);
+    await closed;
     log.end();
     return code;
   };
