@@ -77,7 +77,9 @@ export function testProducer(kafka: Kafka): Producer {
 export async function createTopics(admin: Admin, run: Run, topics: Record<string, number> = FIXTURE_TOPICS): Promise<void> {
   await admin.createTopics({
     waitForLeaders: true,
-    topics: Object.entries(topics).map(([suffix, numPartitions]) => ({ topic: run.topic(suffix), numPartitions })),
+    // No time-based retention: some tests write records stamped seconds after the epoch (for
+    // AT_TIMESTAMP), which the broker's retention check (every 5 minutes) would otherwise delete.
+    topics: Object.entries(topics).map(([suffix, numPartitions]) => ({ topic: run.topic(suffix), numPartitions, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
   });
 }
 
