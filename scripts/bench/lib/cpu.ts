@@ -82,7 +82,8 @@ export function cpuSnapshot(sources: readonly CpuSource[]): CpuSnapshot {
   const stats = allStats();
   const bySource = new Map<string, number>();
   for (const source of sources) {
-    const seconds = 'self' in source ? (process.cpuUsage().user + process.cpuUsage().system) / 1e6 : treeSeconds(source.pid, stats);
+    const own = process.cpuUsage();
+    const seconds = 'self' in source ? (own.user + own.system) / 1e6 : treeSeconds(source.pid, stats);
     if (seconds !== undefined) bySource.set(source.name, seconds);
   }
   return { machine: machineBusySeconds(), bySource };
