@@ -5,7 +5,8 @@
  * that pays for each user.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { childPids } from './proc';
 
 /** Clock ticks per second, the unit of /proc/<pid>/stat's times. */
 const TICKS = ((): number => {
@@ -17,7 +18,6 @@ const TICKS = ((): number => {
 })();
 
 interface ProcStat {
-  ppid: number;
   /** utime + stime, and cutime + cstime (children that ended and were waited for), in ticks. */
   own: number;
   reaped: number;
@@ -28,37 +28,25 @@ function readStat(pid: number): ProcStat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command (field 2) may hold spaces and parentheses: fields are counted after its last ")".
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
+    return { own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
   } catch {
     return undefined;
   }
 }
 
-function allStats(): Map<number, ProcStat> {
-  const stats = new Map<number, ProcStat>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (stat) stats.set(Number(entry), stat);
-  }
-  return stats;
-}
-
 /**
  * CPU seconds of a process and all its descendants (PostgreSQL's backends, sls's esbuild), counting
- * the children that already ended through the root's reaped time.
+ * the children that already ended through the root's reaped time; undefined when it is gone.
  */
-function treeSeconds(root: number, stats: Map<number, ProcStat>): number | undefined {
-  const rootStat = stats.get(root);
+function treeSeconds(root: number): number | undefined {
+  const rootStat = readStat(root);
   if (!rootStat) return undefined;
-  const children = new Map<number, number[]>();
-  for (const [pid, stat] of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), pid]);
   let ticks = rootStat.reaped;
   const queue = [root];
   while (queue.length > 0) {
     const pid = queue.pop() as number;
-    ticks += stats.get(pid)?.own ?? 0;
-    queue.push(...(children.get(pid) ?? []));
+    ticks += (pid === root ? rootStat : readStat(pid))?.own ?? 0;
+    queue.push(...childPids(pid));
   }
   return ticks / TICKS;
 }
@@ -79,11 +67,10 @@ export interface CpuSnapshot {
 }
 
 export function cpuSnapshot(sources: readonly CpuSource[]): CpuSnapshot {
-  const stats = allStats();
   const bySource = new Map<string, number>();
   for (const source of sources) {
     const own = process.cpuUsage();
-    const seconds = 'self' in source ? (own.user + own.system) / 1e6 : treeSeconds(source.pid, stats);
+    const seconds = 'self' in source ? (own.user + own.system) / 1e6 : treeSeconds(source.pid);
     if (seconds !== undefined) bySource.set(source.name, seconds);
   }
   return { machine: machineBusySeconds(), bySource };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { portAnswers, startOffline } from '../../pipeline/offline';
+import { childPids, commandOf, statusField } from './proc';
 
 export interface OfflineOptions {
   root: string;
@@ -86,37 +87,6 @@ export async function waitForFreePorts(ports: readonly number[], timeoutMs: numb
     if (!said) onWait(`waiting for ports ${busy.join(', ')} to be free (another sls offline is running)…`);
     said = true;
     await sleep(2000);
-  }
-}
-
-function statusField(pid: number, field: string): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-      try {
-        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return [];
-  }
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).map((a) => path.basename(a)).slice(0, 3).join(' ');
-  } catch {
-    return '?';
   }
 }
 

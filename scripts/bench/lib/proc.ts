@@ -1,0 +1,37 @@
+/** Reading processes from Linux's /proc: the benchmark's memory and CPU figures come from here. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** A `Vm…: N kB` field of /proc/<pid>/status in bytes; 0 when the process is gone. */
+export function statusField(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The direct children of a process (of every one of its threads). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** The first words of a process's command line, program names without their directories. */
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).map((a) => path.basename(a)).slice(0, 3).join(' ');
+  } catch {
+    return '?';
+  }
+}
