@@ -1,9 +1,9 @@
 /**
  * The pipeline's SQL against PostgreSQL, the system of record: raw users upserted with their outbox
  * rows in one transaction, and the outbox drained by one publisher at a time (an advisory lock),
- * with FOR UPDATE SKIP LOCKED as well so no two transactions ever claim the same rows. Every statement is parameterized; bulk writes pass the batch
- * as one JSON document (json_to_recordset) or arrays (unnest), so a 5000-user batch is a handful of
- * statements, not 5000.
+ * with FOR UPDATE SKIP LOCKED as well so no two transactions ever claim the same rows. Every
+ * statement is parameterized; bulk writes pass the batch as one JSON document (json_to_recordset)
+ * or arrays (unnest), so a 5000-user batch is a handful of statements, not 5000.
  */
 import type { Pool, PoolClient } from 'pg';
 
