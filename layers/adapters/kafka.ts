@@ -1,5 +1,5 @@
 /** Kafka adapter: the only place the pipeline builds kafkajs clients. */
-import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { Kafka, KafkaJSAggregateError, logLevel, type ITopicConfig } from 'kafkajs';
 import type { Config, TopicSpec } from '../config';
 
 export interface KafkaClientOptions {
@@ -37,7 +37,7 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
       }));
     // A broker just restarted may list no topics before its metadata cache is filled; createTopics
     // then answers false (some already existed) and nothing is reported as created.
-    const created = missing.length > 0 && (await admin.createTopics({ topics: missing, waitForLeaders: true }));
+    const created = missing.length > 0 && (await admin.createTopics({ topics: missing, waitForLeaders: true }).catch(namingTopics));
     const present = topics.filter((t) => existing.has(t.name));
     if (present.length > 0) {
       const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
@@ -50,5 +50,34 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
     return created ? missing.map((t) => t.topic) : [];
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** kafkajs reports a refused creation as "Topic creation errors"; say which topic and why. */
+function namingTopics(err: unknown): never {
+  if (err instanceof KafkaJSAggregateError) {
+    const reasons = err.errors.map((e) => (typeof e === 'string' ? e : `${(e as { topic?: string }).topic ?? '?'}: ${e.message}`));
+    throw new Error(`cannot create topics (${reasons.join('; ')})`, { cause: err });
+  }
+  throw err;
+}
+
+/**
+ * Waits until the broker hands out producer ids. A new broker allocates its first block from the
+ * controller after the first request (answering COORDINATOR_LOAD_IN_PROGRESS meanwhile), so an
+ * idempotent producer's first connect can outlast its retries on a slow machine.
+ */
+export async function awaitProducerIds(kafka: Kafka, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const producer = kafka.producer({ idempotent: true });
+    try {
+      await producer.connect();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Kafka gave no producer id within ${timeoutMs / 1000}s: ${(err as Error).message}`, { cause: err });
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
   }
 }

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { loadConfig, topology, type Config } from '../../layers/config';
 import { createCassandra, ensureKeyspace } from '../../layers/adapters/cassandra';
-import { createKafka, ensureTopics } from '../../layers/adapters/kafka';
+import { logLevel } from 'kafkajs';
+import { awaitProducerIds, createKafka, ensureTopics } from '../../layers/adapters/kafka';
 import { createPool, migrate } from '../../layers/adapters/postgres';
 import { setGlobalCompatibility } from '../../layers/adapters/schema-registry';
 import type { StackContext } from './service';
@@ -21,12 +22,17 @@ export interface ProvisionResult {
 }
 
 export async function provisionAll(config: Config, log: (m: string) => void = () => undefined): Promise<ProvisionResult> {
-  const kafka = createKafka(config.kafka, { clientId: 'tributary-provision' });
+  // Quiet: kafkajs logs every error answer at ERROR, even the expected "already exists" of a
+  // restarted broker; what fails here is thrown with its reason.
+  const kafka = createKafka(config.kafka, { clientId: 'tributary-provision', logLevel: logLevel.NOTHING });
   const pool = createPool(config.postgres, { max: 1 });
   const cassandra = createCassandra(config.cassandra, { keyspace: null });
   try {
     const [topicsCreated, migrationsApplied] = await Promise.all([
-      ensureTopics(kafka, topology.kafka.topics),
+      ensureTopics(kafka, topology.kafka.topics).then(async (created) => {
+        await awaitProducerIds(kafka, 60_000);
+        return created;
+      }),
       migrate(pool, path.join(repoRoot, topology.postgres.migrations)),
       ensureKeyspace(cassandra, config.cassandra.keyspace, topology.cassandra.replication, path.join(repoRoot, topology.cassandra.schema)),
       setGlobalCompatibility(config.schemaRegistry, topology.schemaRegistry.compatibility),

@@ -1,6 +1,8 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { topology } from '../../../layers/config';
 import { properties, writeIfChanged } from '../files';
 import { StackError, type Service, type StackContext } from '../service';
 import { fourLetterWord } from './zookeeper';
@@ -93,8 +95,34 @@ export const kafka: Service = {
       await admin.connect();
       const cluster = await admin.describeCluster();
       if (cluster.brokers.length === 0 || cluster.controller === null) throw new StackError('kafka', 'no controller elected yet');
+      // A restarted controller first announces the broker with no partitions, then elects leaders
+      // topic by topic; until then the pipeline's topics look missing (provisioning would try to
+      // create them) and producers get NOT_LEADER. Ready means serving every one held on disk.
+      const held = heldTopics(ctx.dataDir('kafka'));
+      if (held.length > 0) {
+        const metadata = await admin.fetchTopicMetadata({ topics: held });
+        const leaderless = metadata.topics.filter((t) => t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+        if (leaderless.length > 0) throw new StackError('kafka', `no leader yet for ${leaderless.join(', ')}`);
+      }
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
   },
 };
+
+/**
+ * The pipeline's topics (and the consumer-offsets topic) that have partitions in the broker's log
+ * directory. Test topics are left out: one being deleted can still have a directory for a moment.
+ */
+function heldTopics(logDir: string): string[] {
+  const wanted = new Set(['__consumer_offsets', ...topology.kafka.topics.map((t) => t.name)]);
+  let entries: string[];
+  try {
+    entries = readdirSync(logDir);
+  } catch {
+    return [];
+  }
+  // <topic>-<partition>; a directory being deleted or moved ends in -delete, -future or -stray.
+  const names = entries.map((e) => /^(.+)-\d+$/.exec(e)?.[1]).filter((t): t is string => t !== undefined && wanted.has(t));
+  return [...new Set(names)];
+}
