@@ -101,19 +101,13 @@ async function stackAnswers(config: Config): Promise<string[]> {
 }
 
 /**
- * Every service answering. A service that does not is waited for (a fault test may be restarting
- * it); only after that grace period is the stack brought up (npm run stack:up).
+ * Every service answering, else the stack brought up (npm run stack:up): `up` starts what is down
+ * and waits for a service whose process is alive but not answering yet (one restarting).
  */
 async function ensureStack(config: Config): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (let said = false; ; said = true) {
-    const failing = await stackAnswers(config);
-    if (failing.length === 0) return;
-    if (Date.now() > deadline) break;
-    if (!said) progress(`waiting for ${failing.join(', ')} to answer…`);
-    await sleep(3000);
-  }
-  progress('bringing the stack up (npm run stack:up)…');
+  const failing = await stackAnswers(config);
+  if (failing.length === 0) return;
+  progress(`${failing.join(', ')} not answering: bringing the stack up (npm run stack:up)…`);
   await up(createContext(progress, config));
 }
 
