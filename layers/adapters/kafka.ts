@@ -1,5 +1,5 @@
 /** Kafka adapter: the only place the pipeline builds kafkajs clients. */
-import { Kafka, KafkaJSAggregateError, logLevel, type ITopicConfig } from 'kafkajs';
+import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
 import type { Config, TopicSpec } from '../config';
 
 export interface KafkaClientOptions {
@@ -19,6 +19,16 @@ export function createKafka(config: Config['kafka'], options: KafkaClientOptions
     retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
     logLevel: options.logLevel ?? logLevel.WARN,
   });
+}
+
+/**
+ * The pipeline's producer: idempotent (acks=all on every send), Murmur2 on the key as the Java
+ * client, so a user's records land on the same partition everywhere; topics only from provisioning.
+ * Its retries stay bounded (kafkajs warns about that once): a function must fail and be retried
+ * rather than hang, and a resend at worst duplicates a record that every consumer upserts by id.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
 /** Creates missing topics and grows partition counts to the description; never shrinks or deletes. */
@@ -70,7 +80,7 @@ function namingTopics(err: unknown): never {
 export async function awaitProducerIds(kafka: Kafka, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const producer = kafka.producer({ idempotent: true });
+    const producer = createProducer(kafka);
     try {
       await producer.connect();
       return;

@@ -3,12 +3,12 @@
  * them across invocations) from the one config module. Handlers ask for the deps they need.
  */
 import type { Client } from 'cassandra-driver';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { loadConfig, type Config } from '../config';
 import { AvroCodec } from '../adapters/avro-codec';
 import { createCassandra } from '../adapters/cassandra';
-import { createKafka } from '../adapters/kafka';
+import { createKafka, createProducer } from '../adapters/kafka';
 import { createLambdaClient, invokeFunction, triggerFunction } from '../adapters/lambda';
 import { createPool } from '../adapters/postgres';
 import { fetchUsers } from '../adapters/randomuser';
@@ -37,13 +37,7 @@ function getPool(): Pool {
 
 function getProducer(): Promise<Producer> {
   if (!producer) {
-    const p = createKafka(pipelineConfig().kafka).producer({
-      idempotent: true,
-      maxInFlightRequests: 5,
-      allowAutoTopicCreation: false,
-      // Murmur2 on the key, as the Java client: a user's records land on the same partition everywhere.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const p = createProducer(createKafka(pipelineConfig().kafka));
     producer = p.connect().then(() => p);
     // A failed connect must not be cached: the next invocation tries again.
     producer.catch(() => (producer = undefined));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { loadConfig } from '../../layers/config';
 import { createCassandra } from '../../layers/adapters/cassandra';
-import { createKafka } from '../../layers/adapters/kafka';
+import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 import { createSchemaRegistry, getGlobalCompatibility } from '../../layers/adapters/schema-registry';
 
@@ -16,7 +16,7 @@ describe('kafka adapter', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-    const producer = kafka.producer({ idempotent: true });
+    const producer = createProducer(kafka);
     const consumer = kafka.consumer({ groupId: `adapter-test-${randomUUID()}` });
     try {
       await producer.connect();

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { AvroCodec } from '../../layers/adapters/avro-codec';
-import { createKafka } from '../../layers/adapters/kafka';
+import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 import type { FetchReport } from '../../layers/pipeline/fetch-users';
 import type { OfflineProcess } from '../../scripts/pipeline/offline';
@@ -113,7 +113,7 @@ describe('the pipeline under sls offline start', () => {
   });
 
   it('dead-letters a poison message on users.raw with its reason, and the stream goes on', async () => {
-    const producer = kafka.producer();
+    const producer = createProducer(kafka);
     await producer.connect();
     const key = `poison-${run}`;
     await producer.send({ topic: config.topics.raw, messages: [{ key, value: Buffer.from([0, 0, 0, 0, 42, 1, 2, 3]) }] });

@@ -14,7 +14,7 @@ import type { Message } from 'kafkajs';
 import { loadConfig, topology } from '../../layers/config';
 import { AvroCodec, type RegisteredSchema } from '../../layers/adapters/avro-codec';
 import { createCassandra, ensureKeyspace } from '../../layers/adapters/cassandra';
-import { createKafka } from '../../layers/adapters/kafka';
+import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, type AvroRecordSchema } from '../../layers/domain/avro';
 import type { RandomUser } from '../../layers/domain/randomuser';
@@ -34,7 +34,7 @@ const keyspace = `spark_test_${run}`;
 const checkpointDir = path.join(ctx.dataDir('spark'), 'test-checkpoints', run);
 const kafka = createKafka(config.kafka, { clientId: 'spark-test' });
 const admin = kafka.admin();
-const producer = kafka.producer({ idempotent: true });
+const producer = createProducer(kafka);
 const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
 const cassandra = createCassandra(config.cassandra, { keyspace: null });
 

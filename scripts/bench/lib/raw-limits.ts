@@ -9,11 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { concurrent, type Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import type { AvroCodec } from '../../../layers/adapters/avro-codec';
 import { cqlStatements } from '../../../layers/adapters/cassandra';
+import { createProducer } from '../../../layers/adapters/kafka';
 import { rawUserSchema, toRawAvro } from '../../../layers/domain/avro';
 import type { RandomUser } from '../../../layers/domain/randomuser';
 import { toCleanUser } from '../../../layers/domain/transform';
@@ -139,7 +140,7 @@ export async function rawUserMessages(codec: AvroCodec, subject: string, users: 
 
 /** Produces every message with the pipeline's producer settings (idempotent, acks=all), in sendBatch calls. */
 export async function kafkaProduceLimit(kafka: Kafka, messages: readonly Message[], options: KafkaLimitOptions): Promise<LimitRun> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createProducer(kafka);
   await producer.connect();
   try {
     // Warm-up: metadata, connections to the leaders; not counted.
