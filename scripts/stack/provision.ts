@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { logLevel } from 'kafkajs';
 import { loadConfig, topology, type Config } from '../../layers/config';
 import { createCassandra, ensureKeyspace } from '../../layers/adapters/cassandra';
-import { logLevel } from 'kafkajs';
 import { awaitProducerIds, createKafka, ensureTopics } from '../../layers/adapters/kafka';
 import { createPool, migrate } from '../../layers/adapters/postgres';
 import { setGlobalCompatibility } from '../../layers/adapters/schema-registry';
