@@ -1,4 +1,5 @@
 /** Kafka adapter: the only place the pipeline builds kafkajs clients. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
 import type { Config, TopicSpec } from '../config';
 
@@ -89,5 +90,7 @@ export async function awaitProducerIds(kafka: Kafka, timeoutMs: number): Promise
     } finally {
       await producer.disconnect().catch(() => undefined);
     }
+    // A non-retriable answer fails connect at once; do not spin on it until the deadline.
+    await sleep(500);
   }
 }
