@@ -10,7 +10,8 @@
  *  3. a paced phase at ~1k users/s offered load (fetch 200 users every 200 ms) for p99 latency;
  *  4. the seeds' approach (one API call and one awaited JSON send per user) on a sample;
  *
- * then the ratios against the targets, and everything the run wrote removed.
+ * then the ratios against the targets. The run has a sandbox of its own on the shared stack (a
+ * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
  *
  *   npm run bench:pipeline [-- --users 100000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
  *
@@ -37,7 +38,6 @@ import { buildUsersUrl } from '../../layers/adapters/randomuser';
 import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
 import { loadConfig, topology, type Config } from '../../layers/config';
 import type { FetchReport } from '../../layers/pipeline/fetch-users';
-import { generateUsers } from '../randomuser/generator';
 import { startRandomUserServer, type RandomUserServer } from '../randomuser/server';
 import { createContext } from '../stack/context';
 import { coreServices } from '../stack/services';
@@ -47,9 +47,10 @@ import { benchUsers, PAGE_SIZE } from './lib/data';
 import { cpuSnapshot, cpuUse, type CpuSource } from './lib/cpu';
 import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline } from './lib/offline';
 import { cassandraLimit, kafkaProduceLimit, postgresCopyLimit, rawUserMessages, type LimitRun } from './lib/raw-limits';
-import { cassandraRowTimes, committedOffsets, deleteFromCassandra, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
+import { cassandraRowTimes, committedOffsets, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
 import { configuredInProcess, pacedCalls, readOptions, type Options } from './lib/options';
 import { report, type Analysis, type RawLimits, type StageTimes } from './lib/report';
+import { createSandbox, dropSandbox, pointServerlessYmlAt, sandboxConfig, sandboxFor, type Sandbox } from './lib/sandbox';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
 import { fmtInt, fmtMs, forEachConcurrent, percentile, perSecond, sortedNumbers, table } from './lib/stats';
 
@@ -112,7 +113,9 @@ async function ensureStack(config: Config): Promise<void> {
 }
 
 interface Clients {
+  /** The stack's endpoints with the sandbox's database, keyspace and topics. */
   config: Config;
+  sandbox: Sandbox;
   pool: Pool;
   kafka: Kafka;
   admin: Admin;
@@ -120,10 +123,8 @@ interface Clients {
   codec: AvroCodec;
 }
 
-/** What the run wrote, removed at the end whatever happened. */
+/** What the run wrote besides its sandbox (the raw limits' topics), removed at the end whatever happened. */
 interface Written {
-  userIds: Set<string>;
-  batchPrefix: string;
   topics: string[];
 }
 
@@ -158,7 +159,7 @@ async function measureRawLimits(clients: Clients, options: Options, runId: strin
   const sample = users.slice(0, Math.min(users.length, options.cassandraSample));
   progress(`raw limits: Cassandra upserts of ${fmtInt(sample.length)} users at ${options.cassandraConcurrency.join(', ')} in flight…`);
   const schemaFile = path.join(ROOT, topology.cassandra.schema);
-  const cassandra = await cassandraLimit(clients.cassandra, schemaFile, sample, options.cassandraConcurrency);
+  const cassandra = await cassandraLimit(clients.cassandra, schemaFile, sample, options.cassandraConcurrency, (message) => progress(`  ${message}`));
   for (const r of [...postgres, ...kafka, ...cassandra]) progress(`  ${r.label}: ${fmtInt(perSecond(r.items, r.ms))} /s`);
   return { cassandra, postgres, kafka };
 }
@@ -236,15 +237,15 @@ async function drain(clients: Clients, batchIds: readonly string[], label: strin
   const { admin, config, pool } = clients;
   await until(`${label}: publish`, 600_000, async () => (await pendingOutbox(pool, batchIds)) === 0, async () => `${fmtInt(await pendingOutbox(pool, batchIds))} outbox rows unpublished`);
   const rawEnd = await endOffsets(admin, config.topics.raw);
-  const transformLag = async (): Promise<number> => lag(rawEnd, await committedOffsets(admin, 'tributary-transform', config.topics.raw));
+  const transformLag = async (): Promise<number> => lag(rawEnd, await committedOffsets(admin, clients.sandbox.groups.transform, config.topics.raw));
   await until(`${label}: transform`, 600_000, async () => (await transformLag()) === 0, async () => `${fmtInt(await transformLag())} users.raw records to go`);
   const cleanEnd = await endOffsets(admin, config.topics.clean);
-  const sinkLag = async (): Promise<number> => lag(cleanEnd, await committedOffsets(admin, 'tributary-sink', config.topics.clean));
+  const sinkLag = async (): Promise<number> => lag(cleanEnd, await committedOffsets(admin, clients.sandbox.groups.sink, config.topics.clean));
   await until(`${label}: sink`, 600_000, async () => (await sinkLag()) === 0, async () => `${fmtInt(await sinkLag())} users.clean records to go`);
   return { rawEnd, cleanEnd, drainedAt: Date.now() };
 }
 
-async function throughputRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string, written: Written): Promise<PipelineRun> {
+async function throughputRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string): Promise<PipelineRun> {
   const { admin, config } = clients;
   const seed = `bench-${runId}`;
   const pages = Array.from({ length: Math.ceil(options.users / PAGE_SIZE) }, (_, i) => i + 1);
@@ -259,13 +260,12 @@ async function throughputRun(clients: Clients, lambda: ReturnType<typeof createL
   });
   progress(`throughput: fetch+persist done in ${fmtMs(Date.now() - startedAt)}`);
   const ids = await idsOfBatches(clients.pool, batchIds);
-  for (const id of ids) written.userIds.add(id);
   const drained = await drain(clients, batchIds, 'throughput');
   progress(`throughput: every stage drained after ${fmtMs(drained.drainedAt - startedAt)}`);
   return { label: 'throughput', users: ids.length, startedAt, fetches, ids, rawStart, cleanStart, ...drained };
 }
 
-async function pacedRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string, written: Written): Promise<PipelineRun> {
+async function pacedRun(clients: Clients, lambda: ReturnType<typeof createLambdaClient>, options: Options, runId: string): Promise<PipelineRun> {
   const { admin, config } = clients;
   const seed = `bench-${runId}-paced`;
   const rawStart = await endOffsets(admin, config.topics.raw);
@@ -282,7 +282,6 @@ async function pacedRun(clients: Clients, lambda: ReturnType<typeof createLambda
   const fetches = await Promise.all(calls);
   const batchIds = fetches.map((f) => f.report.batchId);
   const ids = await idsOfBatches(clients.pool, batchIds);
-  for (const id of ids) written.userIds.add(id);
   const drained = await drain(clients, batchIds, 'paced');
   return { label: 'paced', users: ids.length, startedAt, fetches, ids, rawStart, cleanStart, ...drained };
 }
@@ -382,8 +381,7 @@ const RUNS_DIR = path.join(ROOT, '.stack', 'bench', 'runs');
 /** What a run is about to write, recorded first so a run that dies is cleaned up by the next one. */
 interface RunRecord {
   runId: string;
-  /** Seeds and pages fetched: the local server's users are a function of them, so their ids can be rebuilt. */
-  fetches: { seed: string; pages: number; results: number }[];
+  /** Topics besides the sandbox's (the raw limits'). */
   topics: string[];
 }
 
@@ -396,41 +394,24 @@ function forgetRun(runId: string): void {
   rmSync(path.join(RUNS_DIR, `${runId}.json`), { force: true });
 }
 
-function idsOfRecord(record: RunRecord): Set<string> {
-  const ids = new Set<string>();
-  for (const { seed, pages, results } of record.fetches) {
-    for (let page = 1; page <= pages; page++) for (const u of generateUsers({ results, seed, page, nats: null, gender: null, now: new Date() })) ids.add(u.login.uuid);
-  }
-  return ids;
-}
-
-/** Runs that ended before cleaning up (killed, the stack gone mid-run): their users and topics go now. */
-async function cleanUpEarlierRuns(clients: Clients): Promise<void> {
+/** Runs that ended before cleaning up (killed, the stack gone mid-run): their sandboxes and topics go now. */
+async function cleanUpEarlierRuns(config: Config, admin: Admin): Promise<void> {
   if (!existsSync(RUNS_DIR)) return;
   for (const file of readdirSync(RUNS_DIR).filter((f) => f.endsWith('.json'))) {
     const record = JSON.parse(readFileSync(path.join(RUNS_DIR, file), 'utf8')) as RunRecord;
     progress(`run ${record.runId} did not clean up after itself; doing it now`);
-    if (await cleanUp(clients, { userIds: idsOfRecord(record), batchPrefix: `seed:bench-${record.runId}`, topics: record.topics })) forgetRun(record.runId);
+    if (await cleanUp(config, admin, sandboxFor(record.runId), record.topics)) forgetRun(record.runId);
   }
 }
 
-async function cleanUp(clients: Clients, written: Written): Promise<boolean> {
-  const ids = [...written.userIds];
-  progress(`cleaning up: ${fmtInt(ids.length)} users from outbox, raw_users and Cassandra; topics ${written.topics.join(', ') || 'none'}`);
+async function cleanUp(config: Config, admin: Admin, sandbox: Sandbox, topics: readonly string[]): Promise<boolean> {
+  progress(`cleaning up: database ${sandbox.database}, keyspace ${sandbox.keyspace}, topics ${[...Object.values(sandbox.topics), ...topics].join(', ')}`);
   const results = await Promise.allSettled([
+    dropSandbox(config, admin, sandbox),
     (async () => {
-      for (let i = 0; i < ids.length; i += 10_000) {
-        const slice = ids.slice(i, i + 10_000);
-        await clients.pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [slice]);
-        await clients.pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [slice]);
-      }
-      await clients.pool.query('DELETE FROM rejected_users WHERE batch_id LIKE $1', [`${written.batchPrefix}%`]);
-    })(),
-    deleteFromCassandra(clients.cassandra, ids),
-    (async () => {
-      const existing = new Set(await clients.admin.listTopics());
-      const topics = written.topics.filter((t) => existing.has(t));
-      if (topics.length) await clients.admin.deleteTopics({ topics });
+      const existing = new Set(await admin.listTopics());
+      const ours = topics.filter((t) => existing.has(t));
+      if (ours.length) await admin.deleteTopics({ topics: ours });
     })(),
   ]);
   for (const r of results) if (r.status === 'rejected') progress(`cleanup: ${(r.reason as Error).message}`);
@@ -445,30 +426,31 @@ async function main(): Promise<void> {
   await ensureStack(config);
 
   const kafka = createKafka(config.kafka, { clientId: 'tributary-bench' });
+  const stackAdmin = kafka.admin();
+  await stackAdmin.connect();
+  await cleanUpEarlierRuns(config, stackAdmin);
+  const sandbox = sandboxFor(runId);
+  const topics = [`bench.pipeline.${runId}.raw`, `bench.pipeline.${runId}.seeds`];
+  recordRun({ runId, topics });
+  progress(`sandbox: database ${sandbox.database}, keyspace ${sandbox.keyspace}, topics ${Object.values(sandbox.topics).join(', ')}`);
+  await createSandbox(config, kafka, sandbox);
+  const benchConfig = sandboxConfig(config, sandbox);
   const clients: Clients = {
-    config,
-    pool: createPool(config.postgres, { max: 4 }),
+    config: benchConfig,
+    sandbox,
+    pool: createPool(benchConfig.postgres, { max: 4 }),
     kafka,
-    admin: kafka.admin(),
-    cassandra: createCassandra(config.cassandra),
+    admin: stackAdmin,
+    cassandra: createCassandra(benchConfig.cassandra),
     codec: new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url),
   };
-  await clients.admin.connect();
   await clients.cassandra.connect();
-  await cleanUpEarlierRuns(clients);
-  const written: Written = { userIds: new Set(), batchPrefix: `seed:bench-${runId}`, topics: [] };
+  const written: Written = { topics: [] };
   const pages = Math.ceil(options.users / PAGE_SIZE);
-  recordRun({
-    runId,
-    fetches: [
-      { seed: `bench-${runId}`, pages, results: PAGE_SIZE },
-      { seed: `bench-${runId}-paced`, pages: pacedCalls(options).calls, results: pacedCalls(options).perCall },
-    ],
-    topics: [`bench.pipeline.${runId}.raw`, `bench.pipeline.${runId}.seeds`],
-  });
   let server: RandomUserServer | undefined;
   let offline: BenchOffline | undefined;
   const service = privateServiceDir(ROOT, `pipeline-${runId}`, options.serverlessYml);
+  pointServerlessYmlAt(path.join(service.dir, 'serverless.yml'), sandbox);
   let interrupted = false;
   const onSignal = (): void => {
     if (interrupted) return;
@@ -501,11 +483,6 @@ async function main(): Promise<void> {
     });
     await offline.waitForLine(/offline-kafka: transform ← \S+ consuming as group/, 120_000);
     await offline.waitForLine(/offline-kafka: sink ← \S+ consuming as group/, 120_000);
-    const backlog = lag(await endOffsets(clients.admin, config.topics.raw), await committedOffsets(clients.admin, 'tributary-transform', config.topics.raw));
-    if (backlog > 0) {
-      progress(`transform has a backlog of ${fmtInt(backlog)} records from before this run; letting it drain first`);
-      await drain(clients, [], 'backlog');
-    }
     const lambda = createLambdaClient({ ...config.lambda, endpoint: `http://127.0.0.1:${topology.ports.offlineLambda}` });
 
     // CPU of every process on the path, over the throughput phase.
@@ -515,9 +492,9 @@ async function main(): Promise<void> {
       { name: 'this benchmark (the local randomuser server, progress polling)', self: true },
     ];
     const cpuBefore = cpuSnapshot(cpuSources);
-    const throughput = await throughputRun(clients, lambda, options, runId, written);
+    const throughput = await throughputRun(clients, lambda, options, runId);
     const cpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), throughput.drainedAt - throughput.startedAt);
-    const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId, written) : undefined;
+    const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId) : undefined;
     const memory = await offline.stop();
     offline = undefined;
     const loadAfterPipeline = os.loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -550,10 +527,12 @@ async function main(): Promise<void> {
     await offline?.stop().catch(() => undefined);
     await server?.close().catch(() => undefined);
     service.remove();
-    if (options.keep) progress(`--keep: left ${fmtInt(written.userIds.size)} users and topics ${written.topics.join(', ') || 'none'} in place (run ${runId})`);
-    else if (await cleanUp(clients, written)) forgetRun(runId);
+    // Closed first: dropping the database ends every connection to it, and an idle pooled one would throw.
+    await Promise.allSettled([clients.cassandra.shutdown(), clients.pool.end()]);
+    if (options.keep) progress(`--keep: left database ${sandbox.database}, keyspace ${sandbox.keyspace} and topics ${[...Object.values(sandbox.topics), ...written.topics].join(', ')} in place (run ${runId}); the next run removes them`);
+    else if (await cleanUp(config, clients.admin, sandbox, written.topics)) forgetRun(runId);
     else progress(`cleanup incomplete: the next run finishes it (${path.relative(ROOT, RUNS_DIR)}/${runId}.json)`);
-    await Promise.allSettled([clients.admin.disconnect(), clients.cassandra.shutdown(), clients.pool.end()]);
+    await clients.admin.disconnect().catch(() => undefined);
   }
 }
 

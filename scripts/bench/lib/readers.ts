@@ -99,30 +99,3 @@ export async function cassandraRowTimes(client: Client, ids: readonly string[]):
   });
   return out;
 }
-
-export async function countInCassandra(client: Client, ids: readonly string[]): Promise<number> {
-  let found = 0;
-  await forEachConcurrent(chunks(ids, 100), 8, async (slice) => {
-    const result = await client.execute('SELECT id FROM created_users WHERE id IN ?', [slice], { prepare: true });
-    found += result.rowLength;
-  });
-  return found;
-}
-
-/**
- * Deletes the rows one partition per statement (an IN list is a multi-partition batch, which a loaded
- * node times out), each retried a few times.
- */
-export async function deleteFromCassandra(client: Client, ids: readonly string[]): Promise<void> {
-  await forEachConcurrent(ids, 32, async (id) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await client.execute('DELETE FROM created_users WHERE id = ?', [id], { prepare: true });
-        return;
-      } catch (error) {
-        if (attempt >= 8) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      }
-    }
-  });
-}
