@@ -11,7 +11,7 @@ import { loadConfig } from '../layers/config';
 import { createContext } from './stack/context';
 import { up } from './stack/stack';
 import { startRandomUserServer } from './randomuser/server';
-import { createCounter, formatCounts } from './pipeline/counts';
+import { countsSince, createCounter, formatCounts } from './pipeline/counts';
 import { startOffline } from './pipeline/offline';
 
 const say = (m: string): void => void process.stderr.write(`[tributary] ${m}\n`);
@@ -29,6 +29,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const ctx = createContext((m) => say(`stack: ${m}`));
   await up(ctx);
+  const counter = createCounter(config);
+  // Counted from before the functions start: the stack may already hold earlier runs' users (or the tests').
+  const baseline = await counter.read().catch((err: unknown) => {
+    say(`counts unavailable: ${(err as Error).message}`);
+    return undefined;
+  });
+  if (baseline && Object.values(baseline).some((n) => n > 0)) say(`already in the stack: ${formatCounts(baseline)}; the line below counts from now`);
 
   const env: Record<string, string> = {};
   let localServer: Awaited<ReturnType<typeof startRandomUserServer>> | undefined;
@@ -45,13 +52,12 @@ async function main(): Promise<void> {
   const offline = await startOffline({ root: ctx.root, env, logFile });
   say('functions ready: fetch runs on its schedule; invoke it now with `npm run invoke -- fetch`. Ctrl-C stops.');
 
-  const counter = createCounter(config);
   const tty = process.stdout.isTTY;
   let last = '';
   const tick = setInterval(() => {
     counter.read().then(
       (counts) => {
-        const line = formatCounts(counts);
+        const line = formatCounts(baseline ? countsSince(baseline, counts) : counts);
         if (tty) process.stdout.write(`\r\x1b[2K${line}`);
         else if (line !== last) process.stdout.write(`${line}\n`);
         last = line;

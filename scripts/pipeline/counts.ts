@@ -72,6 +72,23 @@ export class PipelineCounter {
   }
 }
 
+/**
+ * What happened since `baseline`: each cumulative count less its value then, so a stack that
+ * already holds earlier runs' (or the tests') users shows this run's flow. `pending` is a level,
+ * not a total, and stays as read.
+ */
+export function countsSince(baseline: StageCounts, now: StageCounts): StageCounts {
+  return {
+    fetched: now.fetched - baseline.fetched,
+    persisted: now.persisted - baseline.persisted,
+    published: now.published - baseline.published,
+    pending: now.pending,
+    transformed: now.transformed - baseline.transformed,
+    sunk: now.sunk - baseline.sunk,
+    deadLettered: now.deadLettered - baseline.deadLettered,
+  };
+}
+
 export function formatCounts(c: StageCounts): string {
   return `fetched ${c.fetched} · persisted ${c.persisted} · published ${c.published} (pending ${c.pending}) · transformed ${c.transformed} · sunk ${c.sunk} · dead-lettered ${c.deadLettered}`;
 }
