@@ -7,11 +7,12 @@
  * the local randomuser-compatible server (scripts/randomuser) stands in, and the line says so.
  */
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../layers/config';
 import { createContext } from './stack/context';
 import { up } from './stack/stack';
 import { startRandomUserServer } from './randomuser/server';
-import { countsSince, createCounter, formatCounts } from './pipeline/counts';
+import { complete, countsSince, createCounter, formatCounts } from './pipeline/counts';
 import { startOffline } from './pipeline/offline';
 
 const say = (m: string): void => void process.stderr.write(`[tributary] ${m}\n`);
@@ -29,13 +30,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const ctx = createContext((m) => say(`stack: ${m}`));
   await up(ctx);
-  const counter = createCounter(config);
-  // Counted from before the functions start: the stack may already hold earlier runs' users (or the tests').
-  const baseline = await counter.read().catch((err: unknown) => {
-    say(`counts unavailable: ${(err as Error).message}`);
-    return undefined;
-  });
-  if (baseline && Object.values(baseline).some((n) => n > 0)) say(`already in the stack: ${formatCounts(baseline)}; the line below counts from now`);
+  const counter = createCounter(config, ctx.root);
+  // Counted from before the functions start: the stack may already hold earlier runs' users (or the
+  // tests'). A service that just came up may not answer every read at once: a few tries.
+  let baseline = await counter.read();
+  for (let attempt = 1; attempt < 5 && !complete(baseline); attempt++) {
+    await sleep(2000);
+    baseline = await counter.read();
+  }
+  if (!complete(baseline)) say(`some counts could not be read at the start (shown as ?): ${formatCounts(baseline)}`);
+  else if (Object.values(baseline).some((n) => n !== 0)) say(`already in the stack: ${formatCounts(baseline)}; the line below counts from now`);
 
   const env: Record<string, string> = {};
   let localServer: Awaited<ReturnType<typeof startRandomUserServer>> | undefined;
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     counter.read().then(
       (counts) => {
-        const line = formatCounts(baseline ? countsSince(baseline, counts) : counts);
+        const line = formatCounts(countsSince(baseline, counts));
         if (tty) process.stdout.write(`\r\x1b[2K${line}`);
         else if (line !== last) process.stdout.write(`${line}\n`);
         last = line;

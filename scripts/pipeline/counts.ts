@@ -1,50 +1,82 @@
 /**
- * Per-stage counts of the pipeline, read from where each stage leaves its data: PostgreSQL
- * (fetched, persisted, published), Kafka end offsets (transformed, dead-lettered) and Cassandra
- * (sunk). Used by `npm start`'s live line, the benchmark and the end-to-end tests.
+ * Per-stage counts of the pipeline for `npm start`'s live line, read where each stage leaves its
+ * work: PostgreSQL (fetched, persisted, published, pending), Kafka end offsets (transformed,
+ * dead-lettered) and the sink's committed offsets on users.clean (sunk: the sink commits a batch
+ * only after Cassandra acknowledged every row of it). Offsets, not a `count(*)` of created_users:
+ * that is a full scan of the table, every second, and it fails outright once deletions have left
+ * more than 100,000 tombstones in it. Each source is read on its own, so one service down leaves
+ * its counts unknown and the others shown.
  */
-import type { Client } from 'cassandra-driver';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
+import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../layers/config';
-import { createCassandra } from '../../layers/adapters/cassandra';
-import { countCreatedUsers } from '../../layers/adapters/created-users-store';
 import { createKafka } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 
+/** Each count, or undefined when its source could not be read this time. */
 export interface StageCounts {
-  fetched: number;
-  persisted: number;
-  published: number;
-  pending: number;
-  transformed: number;
-  sunk: number;
-  deadLettered: number;
+  fetched: number | undefined;
+  persisted: number | undefined;
+  published: number | undefined;
+  pending: number | undefined;
+  transformed: number | undefined;
+  sunk: number | undefined;
+  deadLettered: number | undefined;
+}
+
+export interface CounterSources {
+  /** The sink's consumer group on users.clean (serverless.yml's sink event). */
+  sinkGroup: string;
+}
+
+/** The consumer group serverless.yml gives the sink's Kafka event. */
+export function sinkGroupOf(serverlessYml: string): string {
+  const doc = parseYaml(readFileSync(serverlessYml, 'utf8')) as { functions?: { sink?: { events?: { kafka?: { consumerGroupId?: unknown } }[] } } };
+  const group = doc.functions?.sink?.events?.find((e) => e.kafka)?.kafka?.consumerGroupId;
+  if (typeof group !== 'string' || group === '') throw new Error(`${serverlessYml}: the sink function has no kafka event with a consumerGroupId`);
+  return group;
 }
 
 export class PipelineCounter {
   private readonly pool: Pool;
   private readonly admin: Admin;
-  private readonly cassandra: Client;
   private connected = false;
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    private readonly sources: CounterSources,
+  ) {
     this.pool = createPool(config.postgres, { max: 2 });
     this.admin = createKafka(config.kafka, { clientId: 'tributary-counts' }).admin();
-    this.cassandra = createCassandra(config.cassandra);
   }
 
-  private async topicTotal(topic: string): Promise<number> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  }
-
-  async read(): Promise<StageCounts> {
+  private async connectedAdmin(): Promise<Admin> {
     if (!this.connected) {
       await this.admin.connect();
       this.connected = true;
     }
-    const [pg, transformed, deadLettered, sunk] = await Promise.all([
+    return this.admin;
+  }
+
+  /** Records a topic holds (end less start offset, summed over partitions). */
+  private async topicTotal(topic: string): Promise<number> {
+    const offsets = await (await this.connectedAdmin()).fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  }
+
+  /** Records of a topic a group has committed past, counted from each partition's start. */
+  private async committedTotal(group: string, topic: string): Promise<number> {
+    const admin = await this.connectedAdmin();
+    const [offsets, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
+    return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset) - (low.get(p.partition) ?? 0)), 0);
+  }
+
+  async read(): Promise<StageCounts> {
+    const [pg, transformed, deadLettered, sunk] = await Promise.allSettled([
       this.pool.query<{ persisted: string; rejected: string; published: string; pending: string }>(
         `SELECT (SELECT count(*) FROM raw_users) AS persisted,
                 (SELECT count(*) FROM rejected_users) AS rejected,
@@ -53,46 +85,54 @@ export class PipelineCounter {
       ),
       this.topicTotal(this.config.topics.clean),
       this.topicTotal(this.config.topics.dlq),
-      countCreatedUsers(this.cassandra),
+      this.committedTotal(this.sources.sinkGroup, this.config.topics.clean),
     ]);
-    const row = pg.rows[0]!;
+    const row = pg.status === 'fulfilled' ? pg.value.rows[0] : undefined;
+    const value = (r: PromiseSettledResult<number>): number | undefined => (r.status === 'fulfilled' ? r.value : undefined);
     return {
-      fetched: Number(row.persisted) + Number(row.rejected),
-      persisted: Number(row.persisted),
-      published: Number(row.published),
-      pending: Number(row.pending),
-      transformed,
-      sunk,
-      deadLettered,
+      fetched: row ? Number(row.persisted) + Number(row.rejected) : undefined,
+      persisted: row ? Number(row.persisted) : undefined,
+      published: row ? Number(row.published) : undefined,
+      pending: row ? Number(row.pending) : undefined,
+      transformed: value(transformed),
+      sunk: value(sunk),
+      deadLettered: value(deadLettered),
     };
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.pool.end(), this.connected ? this.admin.disconnect() : Promise.resolve(), this.cassandra.shutdown()]);
+    await Promise.allSettled([this.pool.end(), this.connected ? this.admin.disconnect() : Promise.resolve()]);
   }
 }
 
 /**
  * What happened since `baseline`: each cumulative count less its value then, so a stack that
  * already holds earlier runs' (or the tests') users shows this run's flow. `pending` is a level,
- * not a total, and stays as read.
+ * not a total, and stays as read. A count unknown at either end is unknown.
  */
 export function countsSince(baseline: StageCounts, now: StageCounts): StageCounts {
+  const less = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
   return {
-    fetched: now.fetched - baseline.fetched,
-    persisted: now.persisted - baseline.persisted,
-    published: now.published - baseline.published,
+    fetched: less(now.fetched, baseline.fetched),
+    persisted: less(now.persisted, baseline.persisted),
+    published: less(now.published, baseline.published),
     pending: now.pending,
-    transformed: now.transformed - baseline.transformed,
-    sunk: now.sunk - baseline.sunk,
-    deadLettered: now.deadLettered - baseline.deadLettered,
+    transformed: less(now.transformed, baseline.transformed),
+    sunk: less(now.sunk, baseline.sunk),
+    deadLettered: less(now.deadLettered, baseline.deadLettered),
   };
 }
 
-export function formatCounts(c: StageCounts): string {
-  return `fetched ${c.fetched} · persisted ${c.persisted} · published ${c.published} (pending ${c.pending}) · transformed ${c.transformed} · sunk ${c.sunk} · dead-lettered ${c.deadLettered}`;
+/** Whether every count was read (a baseline with gaps would leave those stages unknown all run). */
+export function complete(c: StageCounts): boolean {
+  return Object.values(c).every((n) => n !== undefined);
 }
 
-export function createCounter(config: Config): PipelineCounter {
-  return new PipelineCounter(config);
+export function formatCounts(c: StageCounts): string {
+  const n = (v: number | undefined): string => (v === undefined ? '?' : String(v));
+  return `fetched ${n(c.fetched)} · persisted ${n(c.persisted)} · published ${n(c.published)} (pending ${n(c.pending)}) · transformed ${n(c.transformed)} · sunk ${n(c.sunk)} · dead-lettered ${n(c.deadLettered)}`;
+}
+
+export function createCounter(config: Config, root: string): PipelineCounter {
+  return new PipelineCounter(config, { sinkGroup: sinkGroupOf(path.join(root, 'serverless.yml')) });
 }
