@@ -21,8 +21,3 @@ export async function upsertCreatedUsers(client: Client, rows: SinkRow[], concur
   ]);
   await concurrent.executeConcurrent(client, UPSERT, params, { concurrencyLevel, raiseOnFirstError: true, executionProfile: undefined });
 }
-
-export async function countCreatedUsers(client: Client): Promise<number> {
-  const result = await client.execute('SELECT count(*) AS n FROM created_users');
-  return Number(result.first().get('n'));
-}
