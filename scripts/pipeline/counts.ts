@@ -40,6 +40,11 @@ export function sinkGroupOf(serverlessYml: string): string {
   return group;
 }
 
+/** Records a topic holds: end less start offset, summed over partitions. */
+function held(offsets: readonly { high: string; low: string }[]): number {
+  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+}
+
 export class PipelineCounter {
   private readonly pool: Pool;
   private readonly admin: Admin;
@@ -61,42 +66,46 @@ export class PipelineCounter {
     return this.admin;
   }
 
-  /** Records a topic holds (end less start offset, summed over partitions). */
   private async topicTotal(topic: string): Promise<number> {
-    const offsets = await (await this.connectedAdmin()).fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    return held(await (await this.connectedAdmin()).fetchTopicOffsets(topic));
   }
 
-  /** Records of a topic a group has committed past, counted from each partition's start. */
-  private async committedTotal(group: string, topic: string): Promise<number> {
+  /**
+   * users.clean read once for two counts: the records it holds (transformed) and those the sink
+   * has committed past (sunk), both from each partition's start.
+   */
+  private async cleanTotals(): Promise<{ transformed: number; sunk: number }> {
     const admin = await this.connectedAdmin();
-    const [offsets, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const topic = this.config.topics.clean;
+    const [offsets, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: this.sources.sinkGroup, topics: [topic] })]);
     const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
-    return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset) - (low.get(p.partition) ?? 0)), 0);
+    return {
+      transformed: held(offsets),
+      sunk: (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset) - (low.get(p.partition) ?? 0)), 0),
+    };
   }
 
   async read(): Promise<StageCounts> {
-    const [pg, transformed, deadLettered, sunk] = await Promise.allSettled([
+    const [pg, clean, deadLettered] = await Promise.allSettled([
       this.pool.query<{ persisted: string; rejected: string; published: string; pending: string }>(
         `SELECT (SELECT count(*) FROM raw_users) AS persisted,
                 (SELECT count(*) FROM rejected_users) AS rejected,
                 (SELECT count(*) FROM outbox WHERE published_at IS NOT NULL) AS published,
                 (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS pending`,
       ),
-      this.topicTotal(this.config.topics.clean),
+      this.cleanTotals(),
       this.topicTotal(this.config.topics.dlq),
-      this.committedTotal(this.sources.sinkGroup, this.config.topics.clean),
     ]);
     const row = pg.status === 'fulfilled' ? pg.value.rows[0] : undefined;
-    const value = (r: PromiseSettledResult<number>): number | undefined => (r.status === 'fulfilled' ? r.value : undefined);
+    const totals = clean.status === 'fulfilled' ? clean.value : undefined;
     return {
       fetched: row ? Number(row.persisted) + Number(row.rejected) : undefined,
       persisted: row ? Number(row.persisted) : undefined,
       published: row ? Number(row.published) : undefined,
       pending: row ? Number(row.pending) : undefined,
-      transformed: value(transformed),
-      sunk: value(sunk),
-      deadLettered: value(deadLettered),
+      transformed: totals?.transformed,
+      sunk: totals?.sunk,
+      deadLettered: deadLettered.status === 'fulfilled' ? deadLettered.value : undefined,
     };
   }
 

@@ -14,6 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
+import { escapeIdentifier } from 'pg';
 import { parseDocument } from 'yaml';
 import { createCassandra, ensureKeyspace } from '../../../layers/adapters/cassandra';
 import { ensureTopics } from '../../../layers/adapters/kafka';
@@ -60,13 +61,11 @@ function sandboxTopics(sandbox: Sandbox): Parameters<typeof ensureTopics>[1] {
   });
 }
 
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
 /** Creates the database (migrated), the keyspace (with its tables) and the topics. */
 export async function createSandbox(config: Config, kafka: Kafka, sandbox: Sandbox): Promise<void> {
   const admin = createPool(config.postgres, { max: 1 });
   try {
-    await admin.query(`CREATE DATABASE ${quoteIdent(sandbox.database)}`);
+    await admin.query(`CREATE DATABASE ${escapeIdentifier(sandbox.database)}`);
   } finally {
     await admin.end();
   }
@@ -90,7 +89,7 @@ export async function dropSandbox(config: Config, admin: Admin, sandbox: Sandbox
   try {
     const results = await Promise.allSettled([
       // FORCE: a connection sls left behind must not keep the database.
-      pool.query(`DROP DATABASE IF EXISTS ${quoteIdent(sandbox.database)} WITH (FORCE)`),
+      pool.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(sandbox.database)} WITH (FORCE)`),
       cassandra.execute(`DROP KEYSPACE IF EXISTS ${sandbox.keyspace}`),
       (async () => {
         const existing = new Set(await admin.listTopics());
