@@ -8,6 +8,7 @@
  * to show it can fail. The Airflow services' settings, connection and image are checked against
  * the native stack in compose-airflow.test.ts.
  */
+import { parse as parseYaml } from 'yaml';
 import type { Topology } from '../../layers/config/topology';
 import { FUNCTIONS_NODE_FLAGS } from '../../scripts/pipeline/offline';
 import {
@@ -418,6 +419,41 @@ function volumeProblems(c: Compose): string[] {
   return problems;
 }
 
+/** The native node's settings the container must share: durability, the write path, single-node behaviour. */
+const CASSANDRA_SHARED_SETTINGS = [
+  'commitlog_sync',
+  'commitlog_sync_group_window',
+  'concurrent_writes',
+  'memtable_allocation_type',
+  'memtable_offheap_space',
+  'hinted_handoff_enabled',
+  'auto_snapshot',
+];
+
+function cassandraSettingProblems(c: Compose): string[] {
+  // The native file is a template: its @…@ placeholders are filled in by scripts/stack/services/cassandra.ts.
+  const native = parseYaml(readText(REPO_ROOT, 'infra/native/cassandra/cassandra.yaml').replace(/@[A-Z_]+@/g, 'x')) as Record<string, unknown>;
+  const opts = (environmentOf(svc(c, 'cassandra')).JVM_EXTRA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  const problems: string[] = [];
+  if (!opts.includes('-Dcassandra.config.allow_system_properties=true')) {
+    problems.push('cassandra: JVM_EXTRA_OPTS must set -Dcassandra.config.allow_system_properties=true, or Cassandra ignores the settings');
+  }
+  const set = new Map<string, string>();
+  for (const opt of opts) {
+    const m = /^-Dcassandra\.settings\.([a-z_]+)=(.*)$/.exec(opt);
+    if (m) set.set(m[1]!, m[2]!);
+  }
+  for (const key of CASSANDRA_SHARED_SETTINGS) {
+    const want = String(native[key]);
+    const got = set.get(key);
+    if (got === undefined) problems.push(`cassandra: ${key} is not set; the native node has ${want}`);
+    else if (got !== want) problems.push(`cassandra: ${key} is ${got}, the native node has ${want}`);
+  }
+  // The image's file sets a 10 s period for its periodic mode; group mode wants none.
+  if (set.get('commitlog_sync') === 'group' && set.get('commitlog_sync_period') !== '0ms') problems.push('cassandra: group commit needs commitlog_sync_period=0ms over the image\'s 10000ms');
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('docker-compose.yml is a valid Compose file', () => {
@@ -512,6 +548,17 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
 
   it("gives the functions' process the Node flags npm start gives it", () => {
     expect(environmentOf(svc(compose, 'functions')).NODE_OPTIONS?.split(' ')).toEqual(FUNCTIONS_NODE_FLAGS);
+  });
+
+  it("gives the cassandra container the native node's write-path settings (group commit above all)", () => {
+    expect(cassandraSettingProblems(compose)).toEqual([]);
+    const periodic = clone(compose);
+    const opts = environmentOf(svc(periodic, 'cassandra')).JVM_EXTRA_OPTS ?? '';
+    setEnv(svc(periodic, 'cassandra'), 'JVM_EXTRA_OPTS', opts.replace('commitlog_sync=group', 'commitlog_sync=periodic'));
+    expect(cassandraSettingProblems(periodic)).toEqual(['cassandra: commitlog_sync is periodic, the native node has group']);
+    const unread = clone(compose);
+    setEnv(svc(unread, 'cassandra'), 'JVM_EXTRA_OPTS', opts.replace('-Dcassandra.config.allow_system_properties=true', ''));
+    expect(cassandraSettingProblems(unread)).toEqual(['cassandra: JVM_EXTRA_OPTS must set -Dcassandra.config.allow_system_properties=true, or Cassandra ignores the settings']);
   });
 
   it('points provision and functions at the containers with the variables layers/config reads', () => {
