@@ -433,7 +433,13 @@ async function main(): Promise<void> {
   const topics = [`bench.pipeline.${runId}.raw`, `bench.pipeline.${runId}.seeds`];
   recordRun({ runId, topics });
   progress(`sandbox: database ${sandbox.database}, keyspace ${sandbox.keyspace}, topics ${Object.values(sandbox.topics).join(', ')}`);
-  await createSandbox(config, kafka, sandbox);
+  try {
+    await createSandbox(config, kafka, sandbox);
+  } catch (error) {
+    if (await cleanUp(config, stackAdmin, sandbox, [])) forgetRun(runId);
+    await stackAdmin.disconnect().catch(() => undefined);
+    throw new Error(`creating the benchmark's sandbox: ${(error as Error).message}`, { cause: error });
+  }
   const benchConfig = sandboxConfig(config, sandbox);
   const clients: Clients = {
     config: benchConfig,
