@@ -12,6 +12,7 @@ import middy from '@middy/core';
 import { InvokeStore } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { pipelineConfig } from './dependencies';
+import { tracked } from './in-flight';
 import { pipelineMiddleware } from './middleware';
 
 const REQUEST_ID = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
@@ -54,9 +55,12 @@ export function lambdaHandler<T>(body: (event: unknown, context: Context) => Pro
   const wrapped = middy(body).use(pipelineMiddleware()) as unknown as Handler<T>;
   return async (event, context) => {
     if (!pipelineConfig().offline) return wrapped(event, context);
-    const store = await offlineInvokeStore();
-    // Already inside an invocation's context (a runtime that opens one): nothing to add.
-    if (store.hasContext()) return wrapped(event, context);
-    return store.run({ [REQUEST_ID]: context.awsRequestId }, () => wrapped(event, context));
+    // Counted, so stopping sls offline waits for it (in-flight.ts).
+    return tracked(async () => {
+      const store = await offlineInvokeStore();
+      // Already inside an invocation's context (a runtime that opens one): nothing to add.
+      if (store.hasContext()) return wrapped(event, context);
+      return store.run({ [REQUEST_ID]: context.awsRequestId }, () => wrapped(event, context));
+    });
   };
 }

@@ -4,6 +4,7 @@
  * plugin is listed before it). Bare `sls offline` only runs `offline:start`.
  */
 import { loadConfig } from '../../layers/config';
+import { invocationsInFlight, whenIdle } from '../../layers/pipeline/in-flight';
 import { EventSourceConsumer, type ConsumerLog } from './consumer';
 import { readEventDefinitions, type ServiceDescription } from './event-definition';
 import { createOfflineLambda, type FunctionInvoker } from './offline-lambda';
@@ -24,6 +25,9 @@ interface Serverless {
 type PluginLog = ((message: string) => void) & ConsumerLog;
 
 const SETTINGS_KEY = 'offlineKafka';
+
+/** How long a stop waits for handler invocations in flight: inside the 30 s scripts/pipeline/offline.ts gives sls before SIGKILL. */
+const DRAIN_TIMEOUT_MS = 20_000;
 
 export default class OfflineKafkaPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
@@ -52,7 +56,12 @@ export default class OfflineKafkaPlugin {
 
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
+    // serverless-offline exits as soon as this hook returns, without waiting for its in-process
+    // invocations: let those still running finish first (a fetch between its persist chunks, the
+    // publish it triggered), as long as the launcher's grace allows.
+    const idle = whenIdle(DRAIN_TIMEOUT_MS);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    if (!(await idle)) this.log.warning(`offline-kafka: ${invocationsInFlight()} invocation(s) still running after ${DRAIN_TIMEOUT_MS / 1000} s; stopping anyway`);
     this.consumers = [];
     await this.invoker?.cleanup();
     this.invoker = undefined;

@@ -10,12 +10,14 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
-import type { FetchReport } from '../../layers/pipeline/fetch-users';
+import { USERS_PER_PERSIST_CALL, type FetchReport } from '../../layers/pipeline/fetch-users';
+import { generateUsers } from '../../scripts/randomuser/generator';
 import type { OfflineProcess } from '../../scripts/pipeline/offline';
 import type { RandomUserServer } from '../../scripts/randomuser/server';
 import { createContext } from '../../scripts/stack/context';
@@ -137,6 +139,42 @@ describe('the pipeline under sls offline start', () => {
     await functions.stop('SIGKILL');
     functions = await startFunctions(server.apiUrl, 'functions-e2e');
     // The scheduled publish is the safety net; nudge it instead of waiting for the minute.
+    await invoke('publish', {});
+    await expectExactlyOnceInCassandra(ids);
+  });
+
+  it('lets a fetch in flight finish when the functions are stopped with Ctrl-C (SIGINT): all of its users kept', async () => {
+    const seed = `ctrl-c-${run}`;
+    const results = 5000;
+    const batchId = `seed:${seed}:page:1:n:${results}`;
+    // Hold the fetch between its chunks, deterministically: an uncommitted row for a user of the
+    // second chunk makes that chunk's upsert wait on the key until this transaction ends.
+    const blocked = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date() })[USERS_PER_PERSIST_CALL + 500]!.login.uuid.toLowerCase();
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`INSERT INTO raw_users (user_id, payload, batch_id) VALUES ($1, '{}', 'e2e-ctrl-c-blocker')`, [blocked]);
+      const fetching = invoke<FetchReport>('fetch', { seed, results });
+      const deadline = Date.now() + 60_000;
+      while ((await userIdsOfBatch(pool, batchId)).length < USERS_PER_PERSIST_CALL && Date.now() < deadline) await sleep(100);
+      expect(await userIdsOfBatch(pool, batchId)).toHaveLength(USERS_PER_PERSIST_CALL);
+
+      const exited = functions.stop('SIGINT');
+      // sls has the signal while the fetch is held; then the second chunk may go on.
+      await sleep(2000);
+      await blocker.query('ROLLBACK');
+      const report = await fetching;
+      expect(await exited).toBe(0);
+      expect(report.persisted).toBe(results);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+    }
+    const ids = await userIdsOfBatch(pool, batchId);
+    touched.push(...ids);
+    expect(ids).toHaveLength(results);
+
+    functions = await startFunctions(server.apiUrl, 'functions-e2e');
     await invoke('publish', {});
     await expectExactlyOnceInCassandra(ids);
   });
