@@ -52,7 +52,7 @@ import { configuredInProcess, pacedCalls, readOptions, type Options } from './li
 import { report, type Analysis, type RawLimits, type StageTimes } from './lib/report';
 import { createSandbox, dropSandbox, pointServerlessYmlAt, sandboxConfig, sandboxFor, type Sandbox } from './lib/sandbox';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
-import { fmtInt, fmtMs, forEachConcurrent, percentile, perSecond, sortedNumbers, table } from './lib/stats';
+import { fmtInt, fmtMs, forEachConcurrent, percentile, perSecond, sortedNumbers } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const progress = (message: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -406,16 +406,13 @@ async function cleanUpEarlierRuns(config: Config, admin: Admin): Promise<void> {
 
 async function cleanUp(config: Config, admin: Admin, sandbox: Sandbox, topics: readonly string[]): Promise<boolean> {
   progress(`cleaning up: database ${sandbox.database}, keyspace ${sandbox.keyspace}, topics ${[...Object.values(sandbox.topics), ...topics].join(', ')}`);
-  const results = await Promise.allSettled([
-    dropSandbox(config, admin, sandbox),
-    (async () => {
-      const existing = new Set(await admin.listTopics());
-      const ours = topics.filter((t) => existing.has(t));
-      if (ours.length) await admin.deleteTopics({ topics: ours });
-    })(),
-  ]);
-  for (const r of results) if (r.status === 'rejected') progress(`cleanup: ${(r.reason as Error).message}`);
-  return results.every((r) => r.status === 'fulfilled');
+  try {
+    await dropSandbox(config, admin, sandbox, topics);
+    return true;
+  } catch (error) {
+    progress(`cleanup: ${(error as Error).message}`);
+    return false;
+  }
 }
 
 async function main(): Promise<void> {

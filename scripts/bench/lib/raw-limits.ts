@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Kafka, Message } from 'kafkajs';
-import { concurrent, type Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import type { AvroCodec } from '../../../layers/adapters/avro-codec';
 import { cqlStatements } from '../../../layers/adapters/cassandra';

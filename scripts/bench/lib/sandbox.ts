@@ -82,8 +82,11 @@ export async function createSandbox(config: Config, kafka: Kafka, sandbox: Sandb
   }
 }
 
-/** Drops everything createSandbox made (what exists of it) and the registry subjects of its topics; throws the first failure after trying all. */
-export async function dropSandbox(config: Config, admin: Admin, sandbox: Sandbox): Promise<void> {
+/**
+ * Drops everything createSandbox made (what exists of it), the registry subjects of its topics and
+ * any `extraTopics` the run made besides; throws the first failure after trying all.
+ */
+export async function dropSandbox(config: Config, admin: Admin, sandbox: Sandbox, extraTopics: readonly string[] = []): Promise<void> {
   const pool = createPool(config.postgres, { max: 1 });
   const cassandra = createCassandra(config.cassandra, { keyspace: null });
   try {
@@ -93,7 +96,7 @@ export async function dropSandbox(config: Config, admin: Admin, sandbox: Sandbox
       cassandra.execute(`DROP KEYSPACE IF EXISTS ${sandbox.keyspace}`),
       (async () => {
         const existing = new Set(await admin.listTopics());
-        const topics = Object.values(sandbox.topics).filter((t) => existing.has(t));
+        const topics = [...Object.values(sandbox.topics), ...extraTopics].filter((t) => existing.has(t));
         if (topics.length) await admin.deleteTopics({ topics });
         const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
         const ours = Object.values(sandbox.groups).filter((g) => groups.includes(g));
