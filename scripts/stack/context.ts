@@ -2,9 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../layers/config';
-import { fetchArtifact, resolveClasspath } from './maven';
+import { resolveClasspath } from './maven';
 import type { JavaRuntime, StackContext } from './service';
-import { findJava, findMaven } from './toolchain';
+import { findJava } from './java';
+import { findMaven } from './toolchain';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -20,9 +21,9 @@ export function createContext(progress: (m: string) => void, config: Config = lo
     mkdirSync(p, { recursive: true });
     return p;
   };
-  const java = once<JavaRuntime>(() => findJava(config.stack.javaHome, progress));
+  const javas = new Map<string, Promise<JavaRuntime>>();
   const maven = once(() => findMaven(progress));
-  return {
+  const ctx: StackContext = {
     config,
     root: repoRoot,
     home,
@@ -30,8 +31,17 @@ export function createContext(progress: (m: string) => void, config: Config = lo
     optDir: (name) => dir('opt', name),
     logFile: (name) => path.join(dir('logs'), `${name}.log`),
     progress,
-    java,
+    java: (service, versions) => {
+      const key = `${service}:${versions.join(',')}`;
+      let found = javas.get(key);
+      if (!found) {
+        found = findJava(ctx, service, versions);
+        found.catch(() => javas.delete(key));
+        javas.set(key, found);
+      }
+      return found;
+    },
     mavenClasspath: async (pomPath) => resolveClasspath(await maven(), path.resolve(repoRoot, pomPath), dir('cache'), progress),
-    mavenArtifact: async (coordinates) => fetchArtifact(await maven(), coordinates, progress),
   };
+  return ctx;
 }

@@ -15,8 +15,26 @@ export function localRepository(): string {
   return path.join(os.homedir(), '.m2', 'repository');
 }
 
+/**
+ * What Maven said it could not get, as "Maven Central does not serve <coordinates>" and where the
+ * version is set — a registry can stop serving an artifact a pin names (it did: Apicurio 3.0.9's
+ * parent POM), and the first thing a user needs is which one and where to pick another.
+ */
+export function unservedArtifact(output: string, pomPath: string): string | undefined {
+  const artifact =
+    /Could not find artifact (\S+) in (\S+)/.exec(output) ??
+    /Failure to find (\S+) in (\S+)/.exec(output) ??
+    /Could not transfer artifact (\S+) from\/to (\S+)/.exec(output);
+  if (!artifact) return undefined;
+  const [, coordinates, repository] = artifact;
+  const registry = repository === 'central' ? 'Maven Central (repository "central")' : `repository ${repository}`;
+  const parent = /Failed to read artifact descriptor for (\S+)/.exec(output)?.[1];
+  const via = parent && parent !== coordinates ? ` (needed by ${parent})` : '';
+  return `${registry} does not serve ${coordinates}${via}; pick another version in ${pomPath}`;
+}
+
 /** Runs mvn, turning its download lines into progress and its failure into a named error. */
-function mvn(mvnBin: string, args: string[], what: string, progress: (m: string) => void): Promise<void> {
+function mvn(mvnBin: string, args: string[], what: string, pomPath: string, progress: (m: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(mvnBin, ['-B', '-ntp', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let downloads = 0;
@@ -40,7 +58,7 @@ function mvn(mvnBin: string, args: string[], what: string, progress: (m: string)
         resolve();
         return;
       }
-      const reason = /No space left on device/i.test(tail) ? 'out of disk' : 'download failed';
+      const reason = /No space left on device/i.test(tail) ? 'out of disk' : (unservedArtifact(tail, pomPath) ?? 'download failed');
       const errors = tail.split('\n').filter((l) => l.includes('[ERROR]')).slice(0, 5).join('\n');
       reject(new StackError('maven', `${what}: ${reason} (mvn exit ${code})\n${errors || tail.slice(-1500)}`));
     });
@@ -57,19 +75,6 @@ export async function resolveClasspath(mvnBin: string, pomPath: string, cacheDir
     if (cached.split(':').every((jar) => existsSync(jar))) return cached;
   }
   progress(`resolving ${path.relative(process.cwd(), pomPath)} from Maven Central (cached in ~/.m2 after the first time)`);
-  await mvn(mvnBin, ['-f', pomPath, `${DEPENDENCY_PLUGIN}:build-classpath`, `-Dmdep.outputFile=${cacheFile}`, '-Dmdep.includeScope=runtime'], path.basename(path.dirname(pomPath)), progress);
+  await mvn(mvnBin, ['-f', pomPath, `${DEPENDENCY_PLUGIN}:build-classpath`, `-Dmdep.outputFile=${cacheFile}`, '-Dmdep.includeScope=runtime'], path.basename(path.dirname(pomPath)), path.relative(process.cwd(), pomPath), progress);
   return readFileSync(cacheFile, 'utf8').trim();
-}
-
-/** group:artifact:version[:type[:classifier]] → its path in the local repository, downloading it once. */
-export async function fetchArtifact(mvnBin: string, coordinates: string, progress: (m: string) => void): Promise<string> {
-  const [group, artifact, version, type = 'jar', classifier] = coordinates.split(':');
-  if (!group || !artifact || !version) throw new StackError('maven', `bad artifact coordinates "${coordinates}"`);
-  const file = `${artifact}-${version}${classifier ? `-${classifier}` : ''}.${type}`;
-  const local = path.join(localRepository(), ...group.split('.'), artifact, version, file);
-  if (existsSync(local)) return local;
-  progress(`downloading ${coordinates} from Maven Central (once; cached in ~/.m2)`);
-  await mvn(mvnBin, [`${DEPENDENCY_PLUGIN}:get`, `-Dartifact=${coordinates}`, '-Dtransitive=false'], artifact, progress);
-  if (!existsSync(local)) throw new StackError('maven', `${coordinates} was fetched but ${local} is missing`);
-  return local;
 }

@@ -37,12 +37,10 @@ export interface StackContext {
   optDir(name: string): string;
   /** A short progress line for the person watching (downloads, waits). */
   progress(message: string): void;
-  /** A Java >= 17 runtime, installed through apt when missing and allowed. */
-  java(): Promise<JavaRuntime>;
+  /** A Java of one of these major versions (the ones the service runs on), found or brought (scripts/stack/java.ts). */
+  java(service: string, versions: readonly number[]): Promise<JavaRuntime>;
   /** Resolves a Maven project's runtime classpath (downloads cached in ~/.m2), returns it joined with ':'. */
   mavenClasspath(pomPath: string): Promise<string>;
-  /** Fetches one artifact (group:artifact:version[:type[:classifier]]) into ~/.m2 and returns its local path. */
-  mavenArtifact(coordinates: string): Promise<string>;
 }
 
 export interface Service {

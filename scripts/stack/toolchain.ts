@@ -1,44 +1,15 @@
 /**
- * Java and Maven for the native stack: found on the machine, or installed through apt when the
+ * Maven and apt for the native stack: found on the machine, or installed through apt when the
  * machine allows it (root + apt-get), so a fresh machine needs nothing installed by hand.
  */
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { StackError, type JavaRuntime } from './service';
+import { StackError } from './service';
 
 const run = promisify(execFile);
-const MIN_JAVA = 17;
 
-async function javaMajor(bin: string): Promise<number | undefined> {
-  try {
-    const { stderr, stdout } = await run(bin, ['-version'], { timeout: 20_000 });
-    const match = /version "(\d+)(?:\.(\d+))?/.exec(stderr + stdout);
-    if (!match) return undefined;
-    const major = Number(match[1]);
-    return major === 1 ? Number(match[2]) : major;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The real path of an executable (through PATH and symlinks), so JAVA_HOME-style paths derive from it. */
-function onPath(command: string): string | undefined {
-  const dirs = command.includes('/') ? [''] : (process.env.PATH ?? '').split(':');
-  for (const dir of dirs) {
-    const full = dir ? path.join(dir, command) : command;
-    try {
-      accessSync(full, constants.X_OK);
-      return realpathSync(full);
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-
-function canApt(): boolean {
+export function canApt(): boolean {
   return process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 }
 
@@ -57,28 +28,6 @@ export async function aptInstall(packages: string[], progress: (m: string) => vo
       );
     });
   }
-}
-
-export async function findJava(javaHome: string | undefined, progress: (m: string) => void): Promise<JavaRuntime> {
-  const candidates = [
-    ...(javaHome ? [path.join(javaHome, 'bin', 'java')] : []),
-    'java',
-    '/usr/lib/jvm/java-17-openjdk-amd64/bin/java',
-    '/usr/lib/jvm/java-17-openjdk-arm64/bin/java',
-  ];
-  for (const candidate of candidates) {
-    const bin = onPath(candidate);
-    if (!bin) continue;
-    const major = await javaMajor(bin);
-    if (major !== undefined && major >= MIN_JAVA) return { bin, home: path.dirname(path.dirname(bin)), major };
-  }
-  if (canApt()) {
-    await aptInstall(['openjdk-17-jdk-headless'], progress);
-    const bin = '/usr/lib/jvm/java-17-openjdk-amd64/bin/java';
-    const major = await javaMajor(bin);
-    if (major !== undefined) return { bin, home: path.dirname(path.dirname(bin)), major };
-  }
-  throw new StackError('java', `Java ${MIN_JAVA}+ is required and none was found (JAVA_HOME, PATH) — install OpenJDK 17 or set JAVA_HOME`);
 }
 
 export async function findMaven(progress: (m: string) => void): Promise<string> {

@@ -165,11 +165,8 @@ export const cassandra: Service = {
         throw new StackError('cassandra', `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`, ctx.logFile('cassandra'));
       }
     }
-    const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath(POM)]);
     // Cassandra 5.0 supports Java 11 and 17 only; the JPMS flags above are Java 17's list.
-    if (java.major !== 17) {
-      throw new StackError('cassandra', `Cassandra 5.0 needs Java 17, but ${java.bin} is Java ${java.major}; set JAVA_HOME to a Java 17 JDK`);
-    }
+    const [java, classpath] = await Promise.all([ctx.java('cassandra', [17]), ctx.mavenClasspath(POM)]);
     const jamm = classpath.split(':').find((jar) => /\/jamm-[\d.]+\.jar$/.test(jar));
     if (!jamm) throw new StackError('cassandra', `the jamm jar is missing from the classpath resolved from ${POM}`);
 

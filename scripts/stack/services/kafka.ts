@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { topology } from '../../../layers/config';
 import { properties, writeIfChanged } from '../files';
 import { StackError, type Service, type StackContext } from '../service';
-import { fourLetterWord } from './zookeeper';
+import { fourLetterWord, KAFKA_JAVA } from './zookeeper';
 
 const BROKER_ID = 0;
 /** Kafka's zookeeper.session.timeout.ms default; a killed broker's registration outlives it by a tick. */
@@ -46,7 +46,7 @@ export const kafka: Service = {
   endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.kafka}`,
 
   async prepare(ctx) {
-    const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    const [java, classpath] = await Promise.all([ctx.java('kafka', KAFKA_JAVA), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
     await waitForStaleRegistration(ctx);
     const { host, ports } = ctx.config;
     const conf = path.join(ctx.optDir('kafka'), 'server.properties');

@@ -1,37 +1,51 @@
 /**
- * Schema Registry: Apicurio Registry 3.0.9 (Apache-2.0, from Maven Central) serving the
- * Confluent-compatible API at /apis/ccompat/v7, stored in PostgreSQL so schema ids survive restarts.
+ * Schema Registry: Apicurio Registry 3.3 (Apache-2.0, from Maven Central through
+ * infra/native/schema-registry/pom.xml) serving the Confluent-compatible API at /apis/ccompat/v7,
+ * stored in PostgreSQL so schema ids survive restarts. Its classes need Java 21 or newer.
  *
- * Behaviour a Confluent client sees (verified against 3.0.9):
+ * Behaviour a Confluent client sees:
  * - ids are Apicurio *content* ids (legacy-id-mode off): the same schema text registered under two
  *   subjects gets the same id, as in Confluent, and GET /schemas/ids/{id} resolves every id that
  *   POST /subjects/{s}/versions returned.
  * - the global compatibility starts at NONE (Confluent: BACKWARD); provisioning sets it with
  *   PUT /config, which is stored in the database and enforced (HTTP 409, error_code 409).
+ * - a database written by an older 3.x is upgraded in place by Apicurio at start (apicurio.sql.init).
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { topology } from '../../../layers/config';
-import { StackError, type JavaRuntime, type Service, type StackContext } from '../service';
+import { StackError, type Service, type StackContext } from '../service';
 
 const run = promisify(execFile);
 
-const VERSION = '3.0.9';
-const ARTIFACT = `io.apicurio:apicurio-registry-app:${VERSION}:tar.gz:all`;
-const RUNNER = `apicurio-registry-app-${VERSION}-runner.jar`;
 const NAME = 'schema-registry';
+const POM = 'infra/native/schema-registry/pom.xml';
+/** Apicurio 3.3 is built for Java 21 (class file 65); 25 is the newest it was run on here. */
+const JAVA = [21, 25] as const;
+/** What a Quarkus "fast-jar" distribution holds: the launcher and its three folders. */
+const LAYOUT = ['quarkus-run.jar', 'lib', 'app', 'quarkus'];
 
-/** Unpacks the distribution once per version into .stack/opt/schema-registry/apicurio-<version>. */
+/**
+ * Unpacks the distribution once per archive into .stack/opt/schema-registry/apicurio-<version>,
+ * and removes the trees of other versions (an older .stack keeps its 3.0 tree otherwise).
+ */
 async function unpack(ctx: StackContext, archive: string): Promise<string> {
+  const version = /apicurio-registry-app-(.+)-all\.tar\.gz$/.exec(archive)?.[1];
+  if (!version) throw new StackError(NAME, `${POM} resolved ${archive}, not an apicurio-registry-app-<version>-all.tar.gz`);
   const opt = ctx.optDir(NAME);
-  const home = path.join(opt, `apicurio-${VERSION}`);
+  const home = path.join(opt, `apicurio-${version}`);
+  for (const entry of readdirSync(opt)) {
+    if (entry.startsWith('apicurio-') && entry !== path.basename(home)) {
+      ctx.progress(`${NAME}: removing ${entry} from ${path.relative(ctx.root, opt)} (replaced by Apicurio ${version}; the schemas stay in PostgreSQL)`);
+      rmSync(path.join(opt, entry), { recursive: true, force: true });
+    }
+  }
   const marker = path.join(home, '.unpacked');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === ARTIFACT && existsSync(path.join(home, RUNNER))) return home;
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === archive && LAYOUT.every((f) => existsSync(path.join(home, f)))) return home;
 
-  ctx.progress(`${NAME}: unpacking Apicurio Registry ${VERSION} (once)`);
+  ctx.progress(`${NAME}: unpacking Apicurio Registry ${version} (once)`);
   // Leftovers of an interrupted unpack are removed; the finished tree appears by one rename.
   for (const entry of readdirSync(opt)) if (entry.startsWith('.unpack-')) rmSync(path.join(opt, entry), { recursive: true, force: true });
   const staging = path.join(opt, `.unpack-${process.pid}`);
@@ -42,62 +56,15 @@ async function unpack(ctx: StackContext, archive: string): Promise<string> {
     rmSync(staging, { recursive: true, force: true });
     throw new StackError(NAME, `cannot unpack ${archive}: ${(err as Error).message.split('\n')[0]} (delete it to download again)`);
   }
-  if (!existsSync(path.join(staging, RUNNER)) || !existsSync(path.join(staging, 'lib'))) {
+  const missing = LAYOUT.filter((f) => !existsSync(path.join(staging, f)));
+  if (missing.length > 0) {
     rmSync(staging, { recursive: true, force: true });
-    throw new StackError(NAME, `${archive} does not contain ${RUNNER} and lib/`);
+    throw new StackError(NAME, `${archive} lacks ${missing.join(', ')}: not the Quarkus layout this stack starts`);
   }
-  writeFileSync(path.join(staging, '.unpacked'), `${ARTIFACT}\n`);
+  writeFileSync(path.join(staging, '.unpacked'), `${archive}\n`);
   rmSync(home, { recursive: true, force: true });
   renameSync(staging, home);
   return home;
-}
-
-/** First bytes of a complete JDK dynamic CDS archive (CDS_DYNAMIC_ARCHIVE_MAGIC 0xf00baba8, little-endian). */
-const DYNAMIC_ARCHIVE_MAGIC = Buffer.from([0xa8, 0xab, 0x0b, 0xf0]);
-
-function isDynamicArchive(file: string): boolean {
-  if (!existsSync(file)) return false;
-  const head = Buffer.alloc(4);
-  const fd = openSync(file, 'r');
-  try {
-    return readSync(fd, head, 0, 4, 0) === 4 && head.equals(DYNAMIC_ARCHIVE_MAGIC);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The archive the process started by the last prepare() records at exit, until probe() saw it serve. */
-let recording: string | undefined;
-
-/**
- * Application class-data sharing halves the CPU the registry needs to start (~6 s → ~3 s measured).
- * Java 17 cannot create the archive ahead of time, so one run records it when it exits
- * (-XX:ArchiveClassesAtExit: that run starts slower and its stop takes 8–15 s) and later runs
- * map it. An archive counts only if its run became ready ("<archive>.served", written by probe) —
- * a run that failed early records a useless one — and if the JVM finished writing it (magic
- * number, written last). Keyed by the JVM build, so a JDK upgrade records anew. Any doubt means no
- * CDS flags, never a failed start.
- */
-async function classDataSharing(java: JavaRuntime, home: string): Promise<string[]> {
-  recording = undefined;
-  let jvm: string;
-  try {
-    const { stderr } = await run(java.bin, ['-XshowSettings:properties', '-version'], { timeout: 15_000 });
-    const prop = (name: string): string => new RegExp(`^\\s*${name.replace(/\./g, '\\.')} = (.*)$`, 'm').exec(stderr)?.[1]?.trim() ?? '';
-    jvm = [prop('java.home'), prop('java.vm.name'), prop('java.vm.version')].join('|');
-    if (jvm === '||') return [];
-  } catch {
-    return [];
-  }
-  const archive = path.join(home, `app-cds-${createHash('sha256').update(jvm).digest('hex').slice(0, 12)}.jsa`);
-  const served = `${archive}.served`;
-  // The JVM's own CDS messages (hundreds of "Skipping …" lines while recording) are noise here.
-  const quiet = '-Xlog:cds*=off';
-  if (existsSync(served) && isDynamicArchive(archive)) return [`-XX:SharedArchiveFile=${archive}`, quiet];
-  rmSync(archive, { force: true });
-  rmSync(served, { force: true });
-  recording = archive;
-  return [`-XX:ArchiveClassesAtExit=${archive}`, quiet];
 }
 
 function jdbcUrl(ctx: StackContext): string {
@@ -114,16 +81,14 @@ export const schemaRegistry: Service = {
   name: NAME,
   dependsOn: ['postgres'],
   readyTimeoutMs: 120_000,
-  // The stop after the run that records the class-data archive writes it: 8–15 s measured on a loaded box.
+  // The stop after the run that records the class-data archive writes it: seconds on a loaded box.
   stopTimeoutMs: 30_000,
   port: (ctx) => ctx.config.ports.schemaRegistry,
   endpoint,
 
   async prepare(ctx) {
-    const [java, archive] = await Promise.all([ctx.java(), ctx.mavenArtifact(ARTIFACT)]);
-    if (java.major < 17) throw new StackError(NAME, `Apicurio Registry ${VERSION} needs Java 17 or newer, found ${java.major} at ${java.bin}`);
+    const [java, archive] = await Promise.all([ctx.java(NAME, JAVA), ctx.mavenClasspath(POM)]);
     const home = await unpack(ctx, archive);
-    const cds = await classDataSharing(java, home);
     const { postgres, host, ports } = ctx.config;
     const props: Record<string, string | number | boolean> = {
       'quarkus.http.host': host,
@@ -151,10 +116,12 @@ export const schemaRegistry: Service = {
         // Live heap after 1000 registrations is ~25 MB (64 MB committed); C1 only starts with half
         // the CPU and ~45 MB less RSS, and a registry's request rate never needs C2.
         '-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError',
-        ...cds,
+        // Class-data sharing halves the CPU the registry needs to start: the JVM records the
+        // archive at the first exit and maps it afterwards, recording anew when the JVM changed.
+        `-XX:SharedArchiveFile=${path.join(home, `app-cds-java${java.major}.jsa`)}`, '-XX:+AutoCreateSharedArchive', '-Xlog:cds*=off',
         `-Djava.io.tmpdir=${ctx.dataDir(NAME)}`,
         ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
-        '-jar', path.join(home, RUNNER),
+        '-jar', path.join(home, 'quarkus-run.jar'),
       ],
       cwd: home,
       // Kept off the command line (ps): Quarkus maps APICURIO_DATASOURCE_PASSWORD to apicurio.datasource.password.
@@ -180,9 +147,5 @@ export const schemaRegistry: Service = {
       throw new StackError(NAME, `GET ${url} answered a non-JSON body: ${body.slice(0, 300)}`, ctx.logFile(NAME));
     }
     if (!Array.isArray(subjects)) throw new StackError(NAME, `GET ${url} answered ${body.slice(0, 300)}, not a JSON array of subjects`, ctx.logFile(NAME));
-    if (recording) {
-      writeFileSync(`${recording}.served`, '');
-      recording = undefined;
-    }
   },
 };

@@ -62,13 +62,10 @@ function connectorJars(classpath: string, pysparkJars: string): string[] {
 /** The spark-submit command for one run of the job; the service and the integration test share it. */
 export async function userAggregatesCommand(ctx: StackContext, run: UserAggregatesRun): Promise<LaunchSpec> {
   const [java, venv, classpath] = await Promise.all([
-    ctx.java(),
+    ctx.java(NAME, [JAVA_MAJOR]),
     ensurePythonEnv(ctx, NAME, 'spark/requirements.txt', 'spark/constraints.txt'),
     ctx.mavenClasspath(POM),
   ]);
-  if (java.major !== JAVA_MAJOR) {
-    throw new StackError(NAME, `Spark 3.5 needs Java ${JAVA_MAJOR} here, but ${java.bin} is Java ${java.major}; set JAVA_HOME to a Java ${JAVA_MAJOR} JDK`);
-  }
   const pyspark = sitePackages(venv.home);
   const jars = connectorJars(classpath, path.join(pyspark, 'jars'));
   const { config } = ctx;

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { properties, writeIfChanged } from '../files';
 import { StackError, type Service } from '../service';
 
+/** The Java versions Kafka 3.9 and its ZooKeeper run on (of those its release notes name) that this stack uses. */
+export const KAFKA_JAVA = [17, 21] as const;
+
 /** Sends one ZooKeeper four-letter word ("ruok", "dump", ...) and returns the whole reply. */
 export function fourLetterWord(word: string, host: string, port: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -25,7 +28,7 @@ export const zookeeper: Service = {
   endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.zookeeper}`,
 
   async prepare(ctx) {
-    const [java, classpath] = await Promise.all([ctx.java(), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    const [java, classpath] = await Promise.all([ctx.java('zookeeper', KAFKA_JAVA), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
     const conf = path.join(ctx.optDir('zookeeper'), 'zoo.cfg');
     writeIfChanged(conf, properties({
       dataDir: ctx.dataDir('zookeeper'),

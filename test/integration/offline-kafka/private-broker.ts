@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { logLevel, type Kafka } from 'kafkajs';
+import { KAFKA_JAVA } from '../../../scripts/stack/services/zookeeper';
 import { createKafka } from '../../../layers/adapters/kafka';
 import { createContext } from '../../../scripts/stack/context';
 import { freePort } from '../../support/ports';
@@ -27,7 +28,7 @@ export class PrivateBroker {
   /** Formats the storage; the broker is not running until start(). */
   static async create(): Promise<PrivateBroker> {
     const ctx = createContext(() => undefined);
-    const [java, classpath, port, controllerPort] = await Promise.all([ctx.java(), ctx.mavenClasspath(KAFKA_POM), freePort(), freePort()]);
+    const [java, classpath, port, controllerPort] = await Promise.all([ctx.java('kafka', KAFKA_JAVA), ctx.mavenClasspath(KAFKA_POM), freePort(), freePort()]);
     const dir = mkdtempSync(path.join(tmpdir(), 'offline-kafka-broker-'));
     const broker = new PrivateBroker(port, dir, java.bin, classpath);
     writeFileSync(
