@@ -1,7 +1,14 @@
 /**
  * npm start: the native stack up (only what is down), then the functions under
- * `sls offline start`, with a live line of per-stage counts. Ctrl-C stops the functions cleanly
- * (in-flight batches finish and commit); the stack keeps running (`npm run stack:down` stops it).
+ * `sls offline start`, with a live line of per-stage counts. Ctrl-C, or SIGINT or SIGTERM to npm's
+ * pid, stops the functions cleanly (in-flight batches finish and commit) and exits 0; the stack
+ * keeps running (`npm run stack:down` stops it).
+ *
+ * The start script is `exec node --import tsx scripts/start.ts`: npm forwards SIGINT and SIGTERM
+ * only to its own child, the `sh -c` it runs the script in, and Debian's sh (dash) neither passes
+ * them on nor exec's the command itself — SIGINT waited behind the child, SIGTERM killed sh alone
+ * and left everything below running. With `exec` and no tsx CLI in between, npm's child is this
+ * process, and it handles both signals.
  *
  * The randomuser source is the live API unless it cannot be reached from this machine, in which case
  * the local randomuser-compatible server (scripts/randomuser) stands in, and the line says so.
@@ -27,6 +34,23 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  // Installed first, so that no signal takes the default action (node killed, npm exits 130, sls orphaned).
+  const stopRequested = new AbortController();
+  let functionsStarting = false;
+  let shutdown: (() => Promise<void>) | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (shutdown) return void shutdown();
+    // Before sls is spawned nothing of ours runs: the stack's services are detached and meant to stay.
+    if (!functionsStarting) {
+      say(`${signal}: stopped before the functions started. The stack keeps running: npm run stack:down stops it.`);
+      process.exit(0);
+    }
+    if (!stopRequested.signal.aborted) say(`${signal}: stopping the functions, which are still starting…`);
+    stopRequested.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const config = loadConfig();
   const ctx = createContext((m) => say(`stack: ${m}`));
   await up(ctx);
@@ -53,7 +77,12 @@ async function main(): Promise<void> {
 
   const logFile = path.join(ctx.home, 'logs', 'functions.log');
   say(`starting the functions under sls offline start (log: ${logFile})`);
-  const offline = await startOffline({ root: ctx.root, env, logFile });
+  functionsStarting = true;
+  const offline = await startOffline({ root: ctx.root, env, logFile, signal: stopRequested.signal }).catch((err: unknown) => {
+    if (!stopRequested.signal.aborted) throw err;
+    say('stopped before the functions were ready. The stack keeps running: npm run stack:down stops it.');
+    process.exit(0);
+  });
   say('functions ready: fetch runs on its schedule; invoke it now with `npm run invoke -- fetch`. Ctrl-C stops.');
 
   const tty = process.stdout.isTTY;
@@ -71,20 +100,25 @@ async function main(): Promise<void> {
   }, tty ? 1000 : 5000);
 
   let stopping = false;
-  const shutdown = async (): Promise<void> => {
-    if (stopping) return;
+  shutdown = async (): Promise<void> => {
+    // A second Ctrl-C (npm also forwards the terminal's SIGINT it got itself) changes nothing.
+    if (stopping) return void say('already stopping: in-flight invocations finish first (up to 20 s)');
     stopping = true;
     clearInterval(tick);
     if (tty) process.stdout.write('\n');
     say('stopping the functions (in-flight batches finish and commit)…');
+    // sls gets SIGINT whichever signal we got: its offline-kafka stop lets in-flight invocations finish.
     const code = await offline.stop('SIGINT');
-    await counter.close();
-    await localServer?.close();
-    say(`stopped (sls exit ${code}). The stack keeps running: npm run stack:down stops it.`);
+    await Promise.allSettled([counter.close(), localServer?.close()]);
+    // null: sls did not exit within 30 s and was killed, so its in-flight work may be cut.
+    if (code !== 0) {
+      say(`sls offline did not stop cleanly (exit ${code}); see ${logFile}`);
+      process.exit(1);
+    }
+    say('stopped (sls exit 0). The stack keeps running: npm run stack:down stops it.');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  if (stopRequested.signal.aborted) void shutdown();
   offline.child.once('exit', (code) => {
     if (!stopping) {
       say(`sls offline exited unexpectedly (code ${code}); see ${logFile}`);

@@ -23,6 +23,8 @@ export interface OfflineOptions {
   readyTimeoutMs?: number;
   /** Each output line, for a caller that shows them. */
   onLine?: (line: string) => void;
+  /** Aborted during start-up (npm start got SIGINT/SIGTERM): sls is stopped and startOffline rejects. */
+  signal?: AbortSignal;
 }
 
 export interface OfflineProcess {
@@ -97,6 +99,11 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
   while (!(ready && (await portAnswers(lambdaPort)))) {
+    // Checked first: a terminal's Ctrl-C also reaches sls itself, which may exit before it is ready.
+    if (options.signal?.aborted) {
+      await stop('SIGINT');
+      throw new Error('sls offline start stopped during start-up', { cause: options.signal.reason });
+    }
     if (exited !== undefined) throw new Error(`sls offline start exited during start-up (code ${exited}); see ${options.logFile}`);
     if (Date.now() > deadline) {
       await stop('SIGKILL');

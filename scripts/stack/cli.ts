@@ -1,11 +1,12 @@
 /**
- * npm run stack:up | stack:down | stack:status [-- --json]
- * Options: --only a,b  (up: just these services and what they depend on)
- *          --with a,b  (up: the core services plus these optional ones, e.g. airflow,spark)
+ * npm run stack:fetch | stack:up | stack:down | stack:status [-- --json]
+ * Options: --only a,b  (fetch, up: just these services and what they depend on)
+ *          --with a,b  (fetch, up: the core services plus these optional ones, e.g. airflow,spark)
  */
 import { createContext } from './context';
 import { StackError, type Service } from './service';
-import { coreServices, serviceNamed } from './services';
+import { fetchAll } from './fetch';
+import { coreServices, services, serviceNamed } from './services';
 import { down, status, up } from './stack';
 
 function progress(message: string): void {
@@ -21,6 +22,18 @@ async function main(argv: string[]): Promise<number> {
   const only = onlyIndex >= 0 ? listed(onlyIndex) : [...coreServices, ...(withIndex >= 0 ? listed(withIndex) : [])];
   const ctx = createContext(progress);
   switch (command) {
+    case 'fetch': {
+      // What the selected services depend on is fetched too, as `up` would start it.
+      const wanted = new Set<string>();
+      const add = (s: Service): void => {
+        if (wanted.has(s.name)) return;
+        wanted.add(s.name);
+        s.dependsOn.forEach((name) => add(serviceNamed(name)));
+      };
+      only.forEach(add);
+      await fetchAll(ctx, services.filter((s) => wanted.has(s.name)));
+      return 0;
+    }
     case 'up': {
       const began = Date.now();
       const report = await up(ctx, only);
@@ -48,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`unknown command "${command}" (use up, down or status)\n`);
+      process.stderr.write(`unknown command "${command}" (use fetch, up, down or status)\n`);
       return 2;
   }
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StackError } from './service';
 
-const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+export const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
 export function localRepository(): string {
   return path.join(os.homedir(), '.m2', 'repository');

@@ -47,11 +47,14 @@ export function findPython(ctx: StackContext): Promise<string> {
   return interpreter;
 }
 
-/** The pins a failed resolution names, turned into "PyPI does not serve X (pinned in F)". */
-function notServed(tail: string, files: string[]): string | undefined {
-  const missing = /No matching distribution found for (\S+)/.exec(tail)?.[1];
+/** The pin a failed resolution names, as "PyPI does not serve X; pick another version in F". */
+export function unservedPackage(output: string, files: string[]): string | undefined {
+  const missing =
+    /No matching distribution found for (\S+)/.exec(output)?.[1] ??
+    /Could not find a version that satisfies the requirement (\S+)/.exec(output)?.[1] ??
+    /Cannot install (\S+?) because/.exec(output)?.[1];
   if (!missing) return undefined;
-  return `PyPI does not serve ${missing}; pick another version in ${files.join(' or ')}`;
+  return `PyPI does not serve ${missing} (or nothing it serves fits the other pins); pick another version in ${files.join(' or ')}`;
 }
 
 function pip(python: string, args: string[], what: string, files: string[], progress: (m: string) => void): Promise<void> {
@@ -74,7 +77,7 @@ function pip(python: string, args: string[], what: string, files: string[], prog
     child.on('error', (err) => reject(new StackError(what, `cannot run pip: ${err.message}`)));
     child.on('exit', (code) => {
       if (code === 0) return resolve();
-      const reason = /No space left on device/i.test(tail) ? 'out of disk' : (notServed(tail, files) ?? `pip ${args[0]} failed`);
+      const reason = /No space left on device/i.test(tail) ? 'out of disk' : (unservedPackage(tail, files) ?? `pip ${args[0]} failed`);
       reject(new StackError(what, `${reason} (exit ${code}):\n${tail.trim().split('\n').slice(-12).join('\n')}`));
     });
   });

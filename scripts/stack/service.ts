@@ -43,8 +43,21 @@ export interface StackContext {
   mavenClasspath(pomPath: string): Promise<string>;
 }
 
+/** What a service needs from the registries: `stack:fetch` gets exactly this, and `prepare` uses the same. */
+export interface Downloads {
+  /** The Java major versions it runs on. */
+  java?: readonly number[];
+  /** A pom under infra/native whose runtime classpath (or archive) it runs. */
+  maven?: string;
+  /** Python packages, pinned by a requirements file and its constraints. */
+  python?: { requirements: string; constraints?: string };
+  /** Comes with `npm ci` (named for the person reading `stack:fetch`). */
+  npm?: string;
+}
+
 export interface Service {
   name: ServiceName;
+  downloads: Downloads;
   /** Started only when asked for (`stack:up -- --with airflow`); the core pipeline does not need it. */
   optional?: boolean;
   /** Services that must answer before this one starts. */

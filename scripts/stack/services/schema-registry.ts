@@ -80,6 +80,7 @@ function endpoint(ctx: StackContext): string {
 export const schemaRegistry: Service = {
   name: NAME,
   dependsOn: ['postgres'],
+  downloads: { java: JAVA, maven: POM },
   readyTimeoutMs: 120_000,
   // The stop after the run that records the class-data archive writes it: seconds on a loaded box.
   stopTimeoutMs: 30_000,

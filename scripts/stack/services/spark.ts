@@ -17,7 +17,8 @@ const JOB = 'spark/user_aggregates.py';
 /** spark/user_aggregates.py APP_NAME: what the probe looks for in the UI's application list. */
 export const APP_NAME = 'tributary-user-aggregates';
 /** Spark 3.5 runs on Java 8, 11 and 17; 17 is the stack's. */
-const JAVA_MAJOR = 17;
+const JAVA = [17] as const;
+const PYTHON = { requirements: 'spark/requirements.txt', constraints: 'spark/constraints.txt' };
 
 export interface UserAggregatesRun {
   topic: string;
@@ -62,8 +63,8 @@ function connectorJars(classpath: string, pysparkJars: string): string[] {
 /** The spark-submit command for one run of the job; the service and the integration test share it. */
 export async function userAggregatesCommand(ctx: StackContext, run: UserAggregatesRun): Promise<LaunchSpec> {
   const [java, venv, classpath] = await Promise.all([
-    ctx.java(NAME, [JAVA_MAJOR]),
-    ensurePythonEnv(ctx, NAME, 'spark/requirements.txt', 'spark/constraints.txt'),
+    ctx.java(NAME, JAVA),
+    ensurePythonEnv(ctx, NAME, PYTHON.requirements, PYTHON.constraints),
     ctx.mavenClasspath(POM),
   ]);
   const pyspark = sitePackages(venv.home);
@@ -135,6 +136,7 @@ export const spark: Service = {
   name: NAME,
   optional: true,
   dependsOn: ['kafka', 'schema-registry', 'cassandra'],
+  downloads: { java: JAVA, maven: POM, python: PYTHON },
   // Spawn to the UI listing the application (JVM, py4j, session): 13-21 s measured on 2 cores, up
   // to 80 s with the machine at load 10-15.
   readyTimeoutMs: 180_000,

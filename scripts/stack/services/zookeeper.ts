@@ -5,6 +5,7 @@ import { StackError, type Service } from '../service';
 
 /** The Java versions Kafka 3.9 and its ZooKeeper run on (of those its release notes name) that this stack uses. */
 export const KAFKA_JAVA = [17, 21] as const;
+export const KAFKA_POM = 'infra/native/kafka/pom.xml';
 
 /** Sends one ZooKeeper four-letter word ("ruok", "dump", ...) and returns the whole reply. */
 export function fourLetterWord(word: string, host: string, port: number, timeoutMs: number): Promise<string> {
@@ -22,13 +23,14 @@ export function fourLetterWord(word: string, host: string, port: number, timeout
 export const zookeeper: Service = {
   name: 'zookeeper',
   dependsOn: [],
+  downloads: { java: KAFKA_JAVA, maven: KAFKA_POM },
   readyTimeoutMs: 60_000,
   stopTimeoutMs: 15_000,
   port: (ctx) => ctx.config.ports.zookeeper,
   endpoint: (ctx) => `${ctx.config.host}:${ctx.config.ports.zookeeper}`,
 
   async prepare(ctx) {
-    const [java, classpath] = await Promise.all([ctx.java('zookeeper', KAFKA_JAVA), ctx.mavenClasspath('infra/native/kafka/pom.xml')]);
+    const [java, classpath] = await Promise.all([ctx.java('zookeeper', KAFKA_JAVA), ctx.mavenClasspath(KAFKA_POM)]);
     const conf = path.join(ctx.optDir('zookeeper'), 'zoo.cfg');
     writeIfChanged(conf, properties({
       dataDir: ctx.dataDir('zookeeper'),
