@@ -75,6 +75,10 @@ export interface Service {
   readyTimeoutMs: number;
   /** Upper bound for a graceful stop before SIGKILL. */
   stopTimeoutMs: number;
+  /** The signal that stops it gracefully (default SIGTERM). */
+  stopSignal?: NodeJS.Signals;
+  /** Its worker processes leave its process group (PostgreSQL's call setsid): found by executable instead. */
+  workersLeaveGroup?: boolean;
 }
 
 /** A failure that names the service, the cause and where its log is. */

@@ -4,7 +4,7 @@
  * start time of that pid, so `down` stops exactly the processes `up` started, never a reused pid.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,8 @@ interface ProcessRecord {
   procStart: string;
   startedAt: string;
   command: string;
+  /** The real path of the executable, to find workers that left the group (Service.workersLeaveGroup). */
+  exe?: string;
 }
 
 export type ServiceState = 'running' | 'unhealthy' | 'down';
@@ -63,22 +65,82 @@ export function livePid(ctx: StackContext, name: string): number | undefined {
   return record.pid;
 }
 
-/** Resident memory of a service: every process in its process group (PostgreSQL forks workers). */
-export function groupRssMb(pgid: number): number {
-  let kb = 0;
+/** Every process in a process group, zombies included (a service's workers share its group). */
+function groupMembers(pgid: number): number[] {
+  return processes((_pid, stat) => Number(stat[2]) === pgid);
+}
+
+/** The pids whose /proc/<pid>/stat fields (after the name) pass the test. */
+function processes(test: (pid: number, stat: string[]) => boolean): number[] {
+  const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
-      kb += Number(rss?.[1] ?? 0);
+      if (test(Number(entry), stat.slice(stat.lastIndexOf(')') + 2).split(' '))) found.push(Number(entry));
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return found;
+}
+
+function executable(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory of a service: every process in its process group (PostgreSQL forks workers). */
+export function groupRssMb(pgid: number): number {
+  let kb = 0;
+  for (const pid of groupMembers(pgid)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
       /* the process ended meanwhile */
     }
   }
   return Math.round(kb / 1024);
+}
+
+/**
+ * What a killed service left behind must be gone before it starts again: its main process until
+ * its parent reaps it, and its workers until they notice. PostgreSQL refuses to start while the
+ * pid in postmaster.pid is a process at all ("lock file already exists": a zombie is one until
+ * whichever process started the stack reaps it) or a worker still holds its shared memory — and
+ * its workers leave the process group (setsid), so they are found by executable. Waits up to the
+ * service's stop timeout, then kills what is left.
+ */
+async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void> {
+  const previous = readRecord(ctx, service.name);
+  if (!previous) return;
+  // Ours only: a leader pid reused by another process, or a member older than our leader, is not.
+  const leftovers = (): number[] => {
+    const leader = procStart(previous.pid);
+    if (leader !== undefined && leader !== previous.procStart) return [];
+    const since = Number(previous.procStart);
+    const group = groupMembers(previous.pid);
+    const workers = service.workersLeaveGroup && previous.exe ? processes((pid, stat) => Number(stat[19]) >= since && executable(pid) === previous.exe) : [];
+    return [...new Set([...group, ...workers])].filter((pid) => Number(procStart(pid) ?? -1) >= since);
+  };
+  if (leftovers().length === 0) return;
+  ctx.progress(`${service.name}: waiting for the processes of its previous run (group ${previous.pid}) to end`);
+  const deadline = Date.now() + service.stopTimeoutMs;
+  while (leftovers().length > 0 && Date.now() < deadline) await sleep(200);
+  for (const pid of leftovers()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const killDeadline = Date.now() + 10_000;
+  while (leftovers().length > 0 && Date.now() < killDeadline) await sleep(200);
+  const left = leftovers();
+  if (left.length > 0) throw new StackError(service.name, `processes ${left.join(', ')} of its previous run (group ${previous.pid}) do not end`, ctx.logFile(service.name));
 }
 
 export async function probeOnce(service: Service, ctx: StackContext): Promise<string | undefined> {
@@ -122,6 +184,7 @@ export async function start(service: Service, ctx: StackContext): Promise<void> 
   if (free.bavail * free.bsize < MIN_FREE_DISK_BYTES) {
     throw new StackError(service.name, `out of disk: ${Math.round((free.bavail * free.bsize) / 1024 ** 2)} MB free under ${ctx.home}, at least 2 GB needed`, log);
   }
+  await awaitLeftovers(service, ctx);
   const launch = await service.prepare(ctx);
   const fd = openSync(log, 'a');
   writeFileSync(fd, `\n===== ${new Date().toISOString()} tributary stack: starting ${service.name}\n`);
@@ -149,6 +212,7 @@ export async function start(service: Service, ctx: StackContext): Promise<void> 
     procStart: procStart(child.pid) ?? '',
     startedAt: new Date().toISOString(),
     command: [launch.command, ...launch.args.filter((a) => !a.includes(':/'))].join(' ').slice(0, 500),
+    exe: executable(child.pid),
   };
   writeFileSync(recordPath(ctx, service.name), JSON.stringify(record, null, 2));
   await waitReady(service, ctx, () => exitCode);
@@ -197,7 +261,7 @@ export async function stop(service: Service, ctx: StackContext): Promise<boolean
       /* already gone */
     }
   };
-  signalGroup('SIGTERM');
+  signalGroup(service.stopSignal ?? 'SIGTERM');
   const deadline = Date.now() + service.stopTimeoutMs;
   while (livePid(ctx, service.name) !== undefined && Date.now() < deadline) await sleep(200);
   if (livePid(ctx, service.name) !== undefined) {
@@ -205,6 +269,7 @@ export async function stop(service: Service, ctx: StackContext): Promise<boolean
     signalGroup('SIGKILL');
     while (livePid(ctx, service.name) !== undefined) await sleep(100);
   }
+  await awaitLeftovers(service, ctx);
   rmSync(file, { force: true });
   const portDeadline = Date.now() + 10_000;
   while ((await portInUse(ctx.config.host, service.port(ctx))) && Date.now() < portDeadline) await sleep(200);

