@@ -13,8 +13,7 @@ const node22 = path.join(root, 'node_modules', '.bin', 'node');
 const fresh = !existsSync(installed) || !existsSync(node22);
 const stale = !fresh && statSync(lock).mtimeMs > statSync(installed).mtimeMs;
 if (fresh || stale) {
-  // `npm install`, not `npm ci`: the lock pins every version, and install tolerates an optional
-  // platform binding (e.g. of unrs-resolver) that a registry mirror does not carry, where ci refuses.
-  console.error('[setup] npm install: installing dependencies (Node 22, PostgreSQL binaries, serverless, drivers)…');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm ci`: exactly what the lock file says, and the lock file is never rewritten.
+  console.error('[setup] npm ci: installing dependencies (Node 22, PostgreSQL binaries, serverless, drivers)…');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
