@@ -57,12 +57,7 @@ export function livePid(ctx: StackContext, name: string): number | undefined {
   const start = procStart(record.pid);
   if (start === undefined || start !== record.procStart) return undefined;
   // A zombie holds its pid but serves nothing.
-  try {
-    if (/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${record.pid}/stat`, 'utf8'))) return undefined;
-  } catch {
-    return undefined;
-  }
-  return record.pid;
+  return isZombie(record.pid) ? undefined : record.pid;
 }
 
 /** Every process in a process group, zombies included (a service's workers share its group). */
@@ -130,7 +125,10 @@ async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void
   ctx.progress(`${service.name}: waiting for the processes of its previous run (group ${previous.pid}) to end`);
   const deadline = Date.now() + service.stopTimeoutMs;
   while (leftovers().length > 0 && Date.now() < deadline) await sleep(200);
-  for (const pid of leftovers()) {
+  // A zombie cannot be killed, only reaped by its parent; one whose parent never reaps (a container
+  // without an init) must not block the start for ever.
+  const running = (): number[] => leftovers().filter((pid) => !isZombie(pid));
+  for (const pid of running()) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -138,9 +136,19 @@ async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void
     }
   }
   const killDeadline = Date.now() + 10_000;
-  while (leftovers().length > 0 && Date.now() < killDeadline) await sleep(200);
-  const left = leftovers();
+  while (running().length > 0 && Date.now() < killDeadline) await sleep(200);
+  const left = running();
   if (left.length > 0) throw new StackError(service.name, `processes ${left.join(', ')} of its previous run (group ${previous.pid}) do not end`, ctx.logFile(service.name));
+  const zombies = leftovers();
+  if (zombies.length > 0) ctx.progress(`${service.name}: ${zombies.join(', ')} of its previous run ended but no parent has reaped them; starting anyway`);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 export async function probeOnce(service: Service, ctx: StackContext): Promise<string | undefined> {
