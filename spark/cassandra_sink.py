@@ -9,7 +9,7 @@ from typing import Callable
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-# dimension (signups.signups_per_minute) -> (table, its dimension column); infra/cassandra/schema.cql.
+# dimension (signups.signups_per_minute) -> (table, its dimension column); infra/cassandra/migrations/002_signups_by_minute.cql.
 TABLES = {
     "nat": ("signups_by_nat_minute", "nat"),
     "gender": ("signups_by_gender_minute", "gender"),

@@ -1,5 +1,6 @@
 /** Cassandra adapter: the only place the pipeline builds cassandra-driver clients. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, auth, policies, types } from 'cassandra-driver';
 import type { Config } from '../config';
 
@@ -35,12 +36,41 @@ export function cqlStatements(schemaFile: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Creates the keyspace and its tables (all statements are IF NOT EXISTS, so it is idempotent). */
-export async function ensureKeyspace(client: Client, keyspace: string, replication: Record<string, string | number>, schemaFile: string): Promise<void> {
+/** The migrations of a folder (NNN_name.cql), in the order they apply. */
+export function migrationFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cql'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** The table-level statements a migration may hold, with the table name to qualify by keyspace. */
+const QUALIFIABLE = /^(CREATE TABLE(?: IF NOT EXISTS)?|ALTER TABLE(?: IF EXISTS)?|DROP TABLE(?: IF EXISTS)?|CREATE (?:CUSTOM )?INDEX(?: IF NOT EXISTS)?(?: \w+)? ON|CREATE TYPE(?: IF NOT EXISTS)?|ALTER TYPE|DROP TYPE(?: IF EXISTS)?)\s+(\w+)\b/i;
+
+function qualified(statement: string, keyspace: string, file: string): string {
+  const match = QUALIFIABLE.exec(statement);
+  if (!match) throw new Error(`${path.basename(file)}: "${statement.slice(0, 60)}…" is not a table, index or type statement a migration may hold`);
+  return statement.replace(QUALIFIABLE, `$1 ${keyspace}.$2`);
+}
+
+/**
+ * Creates the keyspace, then applies the migrations of `dir` in name order, each once, recorded in
+ * the keyspace's schema_migrations table as PostgreSQL's are — so a column added by a new
+ * migration reaches an existing stack. Returns the migrations applied now.
+ */
+export async function migrateKeyspace(client: Client, keyspace: string, replication: Record<string, string | number>, dir: string): Promise<string[]> {
   if (!/^[a-z_][a-z0-9_]*$/i.test(keyspace)) throw new Error(`invalid keyspace name "${keyspace}"`);
   const replicationCql = JSON.stringify(replication).replaceAll('"', "'");
   await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ${replicationCql}`);
-  for (const statement of cqlStatements(schemaFile)) {
-    await client.execute(statement.replace(/CREATE TABLE IF NOT EXISTS (\w+)/i, `CREATE TABLE IF NOT EXISTS ${keyspace}.$1`));
+  await client.execute(`CREATE TABLE IF NOT EXISTS ${keyspace}.schema_migrations (name text PRIMARY KEY, applied_at timestamp)`);
+  const done = new Set((await client.execute(`SELECT name FROM ${keyspace}.schema_migrations`)).rows.map((r) => r.get('name') as string));
+  const applied: string[] = [];
+  for (const file of migrationFiles(dir)) {
+    const name = path.basename(file);
+    if (done.has(name)) continue;
+    for (const statement of cqlStatements(file)) await client.execute(qualified(statement, keyspace, file));
+    await client.execute(`INSERT INTO ${keyspace}.schema_migrations (name, applied_at) VALUES (?, ?)`, [name, new Date()]);
+    applied.push(name);
   }
+  return applied;
 }

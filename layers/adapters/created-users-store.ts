@@ -1,10 +1,15 @@
-/** Cassandra tributary.created_users: idempotent upserts keyed by id, prepared and concurrent. */
+/**
+ * Cassandra tributary.created_users: idempotent upserts keyed by id, prepared and concurrent. The
+ * columns are the clean user's fields (its Avro schema) and the two the sink adds, so a field added
+ * to the schema, the transform and a migration reaches the table with no change here.
+ */
 import { concurrent, type Client } from 'cassandra-driver';
+import { cleanUserSchema } from '../domain/avro';
 import type { CleanUser } from '../domain/transform';
 
-const UPSERT = `INSERT INTO created_users
-  (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, nat, source_offset, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const USER_COLUMNS = cleanUserSchema.fields.map((f) => f.name) as (keyof CleanUser)[];
+/** Every column the sink writes, in statement order. */
+export const CREATED_USERS_COLUMNS = [...USER_COLUMNS, 'source_offset', 'updated_at'];
 
 export interface SinkRow {
   user: CleanUser;
@@ -12,12 +17,19 @@ export interface SinkRow {
   sourceOffset: string;
 }
 
+/** The upsert into `table` (the benchmark's raw limit writes a scratch copy the same way). */
+export function upsertStatement(table = 'created_users'): string {
+  return `INSERT INTO ${table} (${CREATED_USERS_COLUMNS.join(', ')}) VALUES (${CREATED_USERS_COLUMNS.map(() => '?').join(', ')})`;
+}
+
+export function upsertParams(rows: readonly SinkRow[], now: Date): unknown[][] {
+  return rows.map(({ user, sourceOffset }) => [...USER_COLUMNS.map((c) => user[c]), sourceOffset, now]);
+}
+
+const UPSERT = upsertStatement();
+
 /** An INSERT in Cassandra is an upsert: replaying the same user rewrites the same row. */
 export async function upsertCreatedUsers(client: Client, rows: SinkRow[], concurrencyLevel: number): Promise<void> {
   if (rows.length === 0) return;
-  const now = new Date();
-  const params = rows.map(({ user: u, sourceOffset }) => [
-    u.id, u.first_name, u.last_name, u.gender, u.address, u.post_code, u.email, u.username, u.dob, u.registered_date, u.phone, u.picture, u.nat, sourceOffset, now,
-  ]);
-  await concurrent.executeConcurrent(client, UPSERT, params, { concurrencyLevel, raiseOnFirstError: true, executionProfile: undefined });
+  await concurrent.executeConcurrent(client, UPSERT, upsertParams(rows, new Date()), { concurrencyLevel, raiseOnFirstError: true, executionProfile: undefined });
 }

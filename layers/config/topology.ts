@@ -24,7 +24,7 @@ export interface Topology {
   };
   kafka: { topics: TopicSpec[] };
   postgres: { database: string; user: string; migrations: string; registryDatabase: string; airflowDatabase: string };
-  cassandra: { keyspace: string; replication: Record<string, string | number>; schema: string };
+  cassandra: { keyspace: string; replication: Record<string, string | number>; migrations: string };
   schemaRegistry: { compatibility: string };
 }
 

@@ -158,8 +158,7 @@ async function measureRawLimits(clients: Clients, options: Options, runId: strin
 
   const sample = users.slice(0, Math.min(users.length, options.cassandraSample));
   progress(`raw limits: Cassandra upserts of ${fmtInt(sample.length)} users at ${options.cassandraConcurrency.join(', ')} in flight…`);
-  const schemaFile = path.join(ROOT, topology.cassandra.schema);
-  const cassandra = await cassandraLimit(clients.cassandra, schemaFile, sample, options.cassandraConcurrency, (message) => progress(`  ${message}`));
+  const cassandra = await cassandraLimit(clients.cassandra, sample, options.cassandraConcurrency, (message) => progress(`  ${message}`));
   for (const r of [...postgres, ...kafka, ...cassandra]) progress(`  ${r.label}: ${fmtInt(perSecond(r.items, r.ms))} /s`);
   return { cassandra, postgres, kafka };
 }

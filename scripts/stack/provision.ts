@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { logLevel } from 'kafkajs';
 import { loadConfig, topology, type Config } from '../../layers/config';
-import { createCassandra, ensureKeyspace } from '../../layers/adapters/cassandra';
+import { createCassandra, migrateKeyspace, migrationFiles } from '../../layers/adapters/cassandra';
 import { awaitProducerIds, createKafka, ensureTopics } from '../../layers/adapters/kafka';
 import { createPool, migrate } from '../../layers/adapters/postgres';
 import { setGlobalCompatibility } from '../../layers/adapters/schema-registry';
@@ -19,6 +19,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 export interface ProvisionResult {
   topicsCreated: string[];
   migrationsApplied: string[];
+  cassandraMigrationsApplied: string[];
 }
 
 export async function provisionAll(config: Config, log: (m: string) => void = () => undefined): Promise<ProvisionResult> {
@@ -28,30 +29,31 @@ export async function provisionAll(config: Config, log: (m: string) => void = ()
   const pool = createPool(config.postgres, { max: 1 });
   const cassandra = createCassandra(config.cassandra, { keyspace: null });
   try {
-    const [topicsCreated, migrationsApplied] = await Promise.all([
+    const [topicsCreated, migrationsApplied, cassandraMigrationsApplied] = await Promise.all([
       ensureTopics(kafka, topology.kafka.topics).then(async (created) => {
         await awaitProducerIds(kafka, 60_000);
         return created;
       }),
       migrate(pool, path.join(repoRoot, topology.postgres.migrations)),
-      ensureKeyspace(cassandra, config.cassandra.keyspace, topology.cassandra.replication, path.join(repoRoot, topology.cassandra.schema)),
+      migrateKeyspace(cassandra, config.cassandra.keyspace, topology.cassandra.replication, path.join(repoRoot, topology.cassandra.migrations)),
       setGlobalCompatibility(config.schemaRegistry, topology.schemaRegistry.compatibility),
     ]);
     if (topicsCreated.length > 0) log(`kafka: created topics ${topicsCreated.join(', ')}`);
     if (migrationsApplied.length > 0) log(`postgres: applied ${migrationsApplied.join(', ')}`);
-    return { topicsCreated, migrationsApplied };
+    if (cassandraMigrationsApplied.length > 0) log(`cassandra: applied ${cassandraMigrationsApplied.join(', ')}`);
+    return { topicsCreated, migrationsApplied, cassandraMigrationsApplied };
   } finally {
     await Promise.allSettled([pool.end(), cassandra.shutdown()]);
   }
 }
 
 /** A fingerprint of everything provisioning reads, so an unchanged, already-provisioned stack skips it. */
-function fingerprint(config: Config): string {
+export function fingerprint(config: Config): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(topology)).update(JSON.stringify({ k: config.kafka.brokers, c: config.cassandra, p: config.postgres.database }));
   const migrations = path.join(repoRoot, topology.postgres.migrations);
   for (const f of readdirSync(migrations).sort()) hash.update(f).update(readFileSync(path.join(migrations, f)));
-  hash.update(readFileSync(path.join(repoRoot, topology.cassandra.schema)));
+  for (const f of migrationFiles(path.join(repoRoot, topology.cassandra.migrations))) hash.update(path.basename(f)).update(readFileSync(f));
   return hash.digest('hex');
 }
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Message } from 'kafkajs';
 import { loadConfig, topology } from '../../layers/config';
 import { AvroCodec, type RegisteredSchema } from '../../layers/adapters/avro-codec';
-import { createCassandra, ensureKeyspace } from '../../layers/adapters/cassandra';
+import { createCassandra, migrateKeyspace } from '../../layers/adapters/cassandra';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, type AvroRecordSchema } from '../../layers/domain/avro';
@@ -162,7 +162,7 @@ beforeAll(async () => {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   await producer.connect();
-  await ensureKeyspace(cassandra, keyspace, topology.cassandra.replication, path.join(ctx.root, topology.cassandra.schema));
+  await migrateKeyspace(cassandra, keyspace, topology.cassandra.replication, path.join(ctx.root, topology.cassandra.migrations));
   // The venv and the connector jars (a first install takes a minute or two).
   await userAggregatesCommand(ctx, { topic, keyspace, checkpointDir, availableNow: true, ui: false });
 }, 15 * MINUTE);

@@ -13,7 +13,7 @@ import type { Kafka, Message } from 'kafkajs';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
 import type { AvroCodec } from '../../../layers/adapters/avro-codec';
-import { cqlStatements } from '../../../layers/adapters/cassandra';
+import { upsertParams, upsertStatement } from '../../../layers/adapters/created-users-store';
 import { createProducer } from '../../../layers/adapters/kafka';
 import { rawUserSchema, toRawAvro } from '../../../layers/domain/avro';
 import type { RandomUser } from '../../../layers/domain/randomuser';
@@ -31,18 +31,19 @@ export interface LimitRun {
   machineCpu: number;
 }
 
-/** The sink's upsert (layers/adapters/created-users-store.ts), on the scratch table. */
-function upsertInto(table: string): string {
-  return `INSERT INTO ${table}
-  (id, first_name, last_name, gender, address, post_code, email, username, dob, registered_date, phone, picture, nat, source_offset, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-}
-
-/** created_users' definition from infra/cassandra/schema.cql, under another name. */
-function scratchTableCql(schemaFile: string, table: string): string {
-  const statement = cqlStatements(schemaFile).find((s) => /CREATE TABLE IF NOT EXISTS created_users\b/i.test(s));
-  if (!statement) throw new Error(`${schemaFile} has no created_users table`);
-  return statement.replace(/CREATE TABLE IF NOT EXISTS created_users\b/i, `CREATE TABLE ${table}`);
+/**
+ * created_users' definition as the live keyspace has it (every migration applied), under another
+ * name: the scratch table always has the columns the sink's upsert writes.
+ */
+async function scratchTableCql(client: Client, table: string): Promise<string> {
+  const { rows } = await client.execute(
+    "SELECT column_name, type, kind FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'created_users'",
+    [client.keyspace],
+  );
+  if (rows.length === 0) throw new Error(`keyspace ${client.keyspace} has no created_users table`);
+  const columns = rows.map((r) => `${r.get('column_name') as string} ${r.get('type') as string}`);
+  const key = rows.filter((r) => r.get('kind') === 'partition_key').map((r) => r.get('column_name') as string);
+  return `CREATE TABLE ${table} (${columns.join(', ')}, PRIMARY KEY ((${key.join(', ')})))`;
 }
 
 // The warm-up: this many writes, in rounds of this many (each round's rate goes to the progress log).
@@ -78,18 +79,14 @@ async function warmUp(
  */
 export async function cassandraLimit(
   client: Client,
-  schemaFile: string,
   users: readonly RandomUser[],
   concurrencyLevels: readonly number[],
   onProgress: (message: string) => void = () => undefined,
 ): Promise<LimitRun[]> {
   const table = `bench_created_users_${randomUUID().slice(0, 8)}`;
   const now = new Date();
-  const params = users.map((user, i) => {
-    const u = toCleanUser(user);
-    return [u.id, u.first_name, u.last_name, u.gender, u.address, u.post_code, u.email, u.username, u.dob, u.registered_date, u.phone, u.picture, u.nat, `bench-raw@${i}`, now];
-  });
-  const insert = upsertInto(table);
+  const params = upsertParams(users.map((user, i) => ({ user: toCleanUser(user), sourceOffset: `bench-raw@${i}` })), now);
+  const insert = upsertStatement(table);
   /** Writes the rows with `level` in flight; a write the node answers with a timeout is retried. */
   const writeAll = async (rows: readonly unknown[][], level: number): Promise<{ ms: number; retried: number }> => {
     let retried = 0;
@@ -107,7 +104,7 @@ export async function cassandraLimit(
     });
     return { ms: performance.now() - started, retried };
   };
-  await client.execute(scratchTableCql(schemaFile, table));
+  await client.execute(await scratchTableCql(client, table));
   try {
     await warmUp(writeAll, params, Math.max(...concurrencyLevels), onProgress);
     const runs: LimitRun[] = [];

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { escapeIdentifier } from 'pg';
 import { parseDocument } from 'yaml';
-import { createCassandra, ensureKeyspace } from '../../../layers/adapters/cassandra';
+import { createCassandra, migrateKeyspace } from '../../../layers/adapters/cassandra';
 import { ensureTopics } from '../../../layers/adapters/kafka';
 import { createPool, migrate } from '../../../layers/adapters/postgres';
 import { topology, type Config } from '../../../layers/config';
@@ -74,7 +74,7 @@ export async function createSandbox(config: Config, kafka: Kafka, sandbox: Sandb
   try {
     await Promise.all([
       migrate(pool, path.join(ROOT, topology.postgres.migrations)),
-      ensureKeyspace(cassandra, sandbox.keyspace, topology.cassandra.replication, path.join(ROOT, topology.cassandra.schema)),
+      migrateKeyspace(cassandra, sandbox.keyspace, topology.cassandra.replication, path.join(ROOT, topology.cassandra.migrations)),
       ensureTopics(kafka, sandboxTopics(sandbox)),
     ]);
   } finally {

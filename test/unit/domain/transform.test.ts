@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cqlStatements, migrationFiles } from '../../../layers/adapters/cassandra';
+import { CREATED_USERS_COLUMNS } from '../../../layers/adapters/created-users-store';
 import { cleanUserSchema } from '../../../layers/domain/avro';
 import type { RandomUser } from '../../../layers/domain/randomuser';
 import { formatAddress, toCleanUser, TransformError } from '../../../layers/domain/transform';
@@ -82,13 +83,19 @@ describe('toCleanUser', () => {
     expect(Object.keys(toCleanUser(asRaw(usUser())))).toEqual(cleanUserSchema.fields.map((f) => f.name));
   });
 
-  it('produces exactly the created_users columns the pipeline fills (the sink adds source_offset, updated_at)', () => {
-    const cql = readFileSync(join(__dirname, '../../../infra/cassandra/schema.cql'), 'utf8');
-    const table = /CREATE TABLE IF NOT EXISTS created_users \(([\s\S]*?)\);/.exec(cql);
-    expect(table).not.toBeNull();
-    const columns = table![1]!.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter((c): c is string => !!c);
-    const sinkColumns = ['source_offset', 'updated_at'];
-    expect(columns.filter((c) => !sinkColumns.includes(c)).sort()).toEqual(Object.keys(toCleanUser(asRaw(usUser()))).sort());
+  it('the Cassandra migrations give created_users exactly the columns the sink writes', () => {
+    // CREATE TABLE created_users (…) and every later ALTER TABLE created_users ADD, in order.
+    const columns: string[] = [];
+    for (const file of migrationFiles(join(__dirname, '../../../infra/cassandra/migrations'))) {
+      for (const statement of cqlStatements(file)) {
+        const created = /^CREATE TABLE (?:IF NOT EXISTS )?created_users \(([\s\S]*)\)$/i.exec(statement);
+        if (created) columns.push(...created[1]!.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter((c): c is string => !!c && c !== 'PRIMARY'));
+        const added = /^ALTER TABLE created_users ADD (?:IF NOT EXISTS )?(\w+)/i.exec(statement);
+        if (added) columns.push(added[1]!);
+      }
+    }
+    expect(columns.sort()).toEqual([...CREATED_USERS_COLUMNS].sort());
+    expect(CREATED_USERS_COLUMNS.filter((c) => !['source_offset', 'updated_at'].includes(c)).sort()).toEqual(Object.keys(toCleanUser(asRaw(usUser()))).sort());
   });
 
   it.each([
