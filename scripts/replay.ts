@@ -6,10 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../layers/config';
 import { countUnpublished, requeueForReplay } from '../layers/adapters/raw-users-store';
 import { logger } from '../layers/logging/logger';
-import { publishDeps } from '../layers/pipeline/dependencies';
+import { closeClients, pipelineConfig, postgresPool, publishDeps } from '../layers/pipeline/dependencies';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
 
 /** How long the outbox may stay the same size before the replay gives up with an error. */
@@ -19,9 +18,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { since: { type: 'string' } } });
   const since = values.since ? new Date(values.since) : undefined;
   if (since && Number.isNaN(since.getTime())) throw new Error(`--since must be an ISO date, got "${values.since}"`);
-  const config = loadConfig();
+  const config = pipelineConfig();
   const deps = await publishDeps();
-  const queued = await requeueForReplay(deps.pool, since);
+  const pool = postgresPool();
+  const queued = await requeueForReplay(pool, since);
   process.stderr.write(`[replay] queued ${queued} users${since ? ` last seen since ${since.toISOString()}` : ''}\n`);
   let published = 0;
   let progressAt = Date.now();
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   for (;;) {
     const report = await publishOutbox(deps, { batchSize: config.publish.batchSize, maxBatches: 10 });
     published += report.published + report.deadLettered;
-    const left = await countUnpublished(deps.pool);
+    const left = await countUnpublished(pool);
     if (left < lastLeft) progressAt = Date.now();
     lastLeft = left;
     const by = report.turnedAway ? ' — the running pipeline\'s publish is draining it' : '';
@@ -39,8 +39,7 @@ async function main(): Promise<void> {
     // Another publisher holds the outbox (npm start's): it drains the replayed rows; wait for it.
     if (report.batches === 0) await sleep(500);
   }
-  await deps.producer.disconnect();
-  await deps.pool.end();
+  await closeClients();
 }
 
 main().catch((err: unknown) => {

@@ -1,17 +1,19 @@
 /**
  * Avro values in the Confluent wire format (magic byte 0, 4-byte schema id, Avro binary).
- * Registration goes through the Confluent Schema Registry client (subject = "<topic>-value", the
- * TopicNameStrategy); decoding fetches the writer's schema by id once and resolves it to the
- * reader's type, so a consumer keeps working across BACKWARD-compatible schema changes.
+ * Schemas are registered in a SchemaStore (the registry: adapters/schema-registry.ts; subject =
+ * "<topic>-value", the TopicNameStrategy); decoding fetches the writer's schema by id once and
+ * resolves it to the reader's type, so a consumer keeps working across BACKWARD-compatible changes.
  */
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Type } from 'avsc';
 import { avroTypeOptions, recordType, type AvroRecordSchema, type AvroSchema } from '../domain/avro';
+import { RecordFault } from '../domain/faults';
+import type { RegisteredSchema, SchemaCodec } from '../pipeline/ports';
 
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
 
-export class WireFormatError extends Error {
+/** Bytes that are not a value of the Confluent wire format the reader can resolve: the record's fault. */
+export class WireFormatError extends RecordFault {
   constructor(message: string) {
     super(message);
     this.name = 'WireFormatError';
@@ -25,26 +27,29 @@ export class SchemaRegistrationError extends Error {
   }
 }
 
-export interface RegisteredSchema {
-  id: number;
-  type: Type;
+export type { RegisteredSchema };
+
+/** Where schemas live: registered under a subject (an id back), read by id (undefined: unknown id). */
+export interface SchemaStore {
+  register(subject: string, schemaText: string): Promise<number>;
+  schemaText(id: number): Promise<string | undefined>;
 }
 
-export class AvroCodec {
+export class AvroCodec implements SchemaCodec {
   private readonly registered = new Map<string, Promise<RegisteredSchema>>();
   private readonly writers = new Map<number, Promise<Type>>();
   private readonly resolvers = new Map<string, ReturnType<Type['createResolver']>>();
 
-  constructor(private readonly registry: SchemaRegistry, private readonly registryUrl: string) {}
+  constructor(private readonly store: SchemaStore) {}
 
   /** Registers (or finds) the schema under the subject; cached, so it is one HTTP call per process. */
   register(subject: string, schema: AvroRecordSchema): Promise<RegisteredSchema> {
     const key = `${subject}\n${JSON.stringify(schema)}`;
     let entry = this.registered.get(key);
     if (!entry) {
-      entry = this.registry
-        .register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject })
-        .then(({ id }) => ({ id, type: recordType(schema) }))
+      entry = this.store
+        .register(subject, JSON.stringify(schema))
+        .then((id) => ({ id, type: recordType(schema) }))
         .catch((err: unknown) => {
           this.registered.delete(key);
           const e = err as { message?: string; status?: number };
@@ -94,12 +99,11 @@ export class AvroCodec {
   private writerType(id: number): Promise<Type> {
     let entry = this.writers.get(id);
     if (!entry) {
-      entry = fetch(`${this.registryUrl}/schemas/ids/${id}`, { signal: AbortSignal.timeout(10_000) })
-        .then(async (response) => {
-          if (response.status === 404) throw new WireFormatError(`schema id ${id} does not resolve in the registry`);
-          if (!response.ok) throw new Error(`registry answered HTTP ${response.status} for schema id ${id}`);
-          const { schema } = (await response.json()) as { schema: string };
-          return Type.forSchema(JSON.parse(schema) as AvroSchema, avroTypeOptions());
+      entry = this.store
+        .schemaText(id)
+        .then((text) => {
+          if (text === undefined) throw new WireFormatError(`schema id ${id} does not resolve in the registry`);
+          return Type.forSchema(JSON.parse(text) as AvroSchema, avroTypeOptions());
         })
         .catch((err: unknown) => {
           this.writers.delete(id);

@@ -6,16 +6,12 @@
 import { concurrent, type Client } from 'cassandra-driver';
 import { cleanUserSchema } from '../domain/avro';
 import type { CleanUser } from '../domain/transform';
+import type { CreatedUsers, SinkRow } from '../pipeline/ports';
 
 const USER_COLUMNS = cleanUserSchema.fields.map((f) => f.name) as (keyof CleanUser)[];
 /** Every column the sink writes, in statement order. */
 export const CREATED_USERS_COLUMNS = [...USER_COLUMNS, 'source_offset', 'updated_at'];
 
-export interface SinkRow {
-  user: CleanUser;
-  /** "topic-partition@offset" of the record it came from: traceability, not identity. */
-  sourceOffset: string;
-}
 
 /** The upsert into `table` (the benchmark's raw limit writes a scratch copy the same way). */
 export function upsertStatement(table = 'created_users'): string {
@@ -29,7 +25,11 @@ export function upsertParams(rows: readonly SinkRow[], now: Date): unknown[][] {
 const UPSERT = upsertStatement();
 
 /** An INSERT in Cassandra is an upsert: replaying the same user rewrites the same row. */
-export async function upsertCreatedUsers(client: Client, rows: SinkRow[], concurrencyLevel: number): Promise<void> {
-  if (rows.length === 0) return;
-  await concurrent.executeConcurrent(client, UPSERT, upsertParams(rows, new Date()), { concurrencyLevel, raiseOnFirstError: true, executionProfile: undefined });
+export function cassandraCreatedUsers(client: Client, concurrencyLevel: number): CreatedUsers {
+  return {
+    async upsert(rows) {
+      if (rows.length === 0) return;
+      await concurrent.executeConcurrent(client, UPSERT, upsertParams(rows, new Date()), { concurrencyLevel, raiseOnFirstError: true, executionProfile: undefined });
+    },
+  };
 }

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
 import type { Config, TopicSpec } from '../config';
+import type { TopicWriter } from '../pipeline/ports';
 
 export interface KafkaClientOptions {
   clientId?: string;
@@ -30,6 +31,16 @@ export function createKafka(config: Config['kafka'], options: KafkaClientOptions
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+}
+
+/** The producer as the stages' TopicWriter: one sendBatch per call, acknowledged by all in-sync replicas. */
+export function kafkaTopicWriter(producer: Producer): TopicWriter {
+  return {
+    async send(batches) {
+      const topicMessages = batches.filter((b) => b.messages.length > 0);
+      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+    },
+  };
 }
 
 /** Creates missing topics and grows partition counts to the description; never shrinks or deletes. */

@@ -6,32 +6,7 @@
  * or arrays (unnest), so a 5000-user batch is a handful of statements, not 5000.
  */
 import type { Pool, PoolClient } from 'pg';
-
-export interface RawUserRow {
-  userId: string;
-  payload: unknown;
-}
-
-export interface RejectedRow {
-  reason: string;
-  payload?: unknown;
-  rawText?: string;
-}
-
-export interface PersistResult {
-  upserted: number;
-  /** New or changed users: only these get an outbox row, so a re-fetch republishes nothing. */
-  queued: number;
-  rejected: number;
-}
-
-export interface OutboxEntry {
-  outboxId: string;
-  userId: string;
-  batchId: string;
-  payload: unknown;
-  lastSeenAt: Date;
-}
+import type { Outbox, OutboxEntry, PersistResult, RawUserRow, RawUserStore, RejectedRow } from '../pipeline/ports';
 
 async function transaction<T>(client: PoolClient, work: (client: PoolClient) => Promise<T>): Promise<T> {
   await client.query('BEGIN');
@@ -75,7 +50,7 @@ function stripNul(text: string): string {
   return text.replaceAll('\u0000', '\\u0000');
 }
 
-export async function persistBatch(pool: Pool, batchId: string, batch: RawUserRow[], rejected: RejectedRow[]): Promise<PersistResult> {
+async function persistBatch(pool: Pool, batchId: string, batch: RawUserRow[], rejected: RejectedRow[]): Promise<PersistResult> {
   // One statement cannot upsert the same key twice: within a batch the last occurrence wins.
   const users = [...new Map(batch.map((u) => [u.userId, u])).values()];
   return inTransaction(pool, async (client) => {
@@ -122,7 +97,7 @@ const PUBLISHER_LOCK_SLOT = 0x7075_626c;
  * users.raw in outbox order, so two versions of a user can never overtake each other. The lock is
  * held by the session, so a publisher that dies releases it with its connection.
  */
-export async function asSolePublisher<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+async function asSolePublisher<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
   const client = await pool.connect();
   let failed: Error | undefined;
   try {
@@ -146,7 +121,7 @@ export async function asSolePublisher<T>(pool: Pool, work: (client: PoolClient) 
  * Claims up to `limit` unpublished outbox rows, hands them to `send`, and marks them published only
  * after `send` resolved (the broker acknowledged). A throw rolls back: the rows stay unpublished.
  */
-export async function drainOutboxBatch(client: PoolClient, limit: number, send: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+async function drainOutboxBatch(client: PoolClient, limit: number, send: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
   return transaction(client, async () => {
     const claimed = await client.query<{ id: string; user_id: string; batch_id: string; payload: unknown; last_seen_at: Date }>(
       `SELECT o.id, o.user_id, r.batch_id, r.payload, r.last_seen_at
@@ -174,7 +149,7 @@ export async function requeueForReplay(pool: Pool, since?: Date): Promise<number
   return result.rowCount ?? 0;
 }
 
-export async function hasUnpublished(pool: Pool): Promise<boolean> {
+async function hasUnpublished(pool: Pool): Promise<boolean> {
   const result = await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS any');
   return result.rows[0]?.any === true;
 }
@@ -182,4 +157,17 @@ export async function hasUnpublished(pool: Pool): Promise<boolean> {
 export async function countUnpublished(pool: Pool): Promise<number> {
   const result = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/** raw_users and rejected_users, with outbox rows in the same transaction. */
+export function postgresRawUsers(pool: Pool): RawUserStore {
+  return { persist: (batchId, users, rejected) => persistBatch(pool, batchId, users, rejected) };
+}
+
+/** The outbox, drained by one publisher at a time. */
+export function postgresOutbox(pool: Pool): Outbox {
+  return {
+    asSolePublisher: (work) => asSolePublisher(pool, (client) => work((limit, send) => drainOutboxBatch(client, limit, send))),
+    hasUnpublished: () => hasUnpublished(pool),
+  };
 }

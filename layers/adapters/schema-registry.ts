@@ -1,9 +1,29 @@
 /** Schema Registry adapter (Confluent API): the only place the pipeline builds registry clients. */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Config } from '../config';
+import { AvroCodec, type SchemaStore } from './avro-codec';
 
 export function createSchemaRegistry(config: Config['schemaRegistry']): SchemaRegistry {
   return new SchemaRegistry({ host: config.url });
+}
+
+/** The registry as the codec's SchemaStore: the Confluent client registers, GET /schemas/ids reads. */
+export function registrySchemaStore(config: Config['schemaRegistry']): SchemaStore {
+  const registry = createSchemaRegistry(config);
+  return {
+    register: async (subject, schemaText) => (await registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject })).id,
+    async schemaText(id) {
+      const response = await fetch(`${config.url}/schemas/ids/${id}`, { signal: AbortSignal.timeout(10_000) });
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw new RegistryError(`registry answered HTTP ${response.status} for schema id ${id}`, response.status);
+      return ((await response.json()) as { schema: string }).schema;
+    },
+  };
+}
+
+/** The pipeline's Avro codec against the stack's schema registry. */
+export function createAvroCodec(config: Config['schemaRegistry']): AvroCodec {
+  return new AvroCodec(registrySchemaStore(config));
 }
 
 export class RegistryError extends Error {

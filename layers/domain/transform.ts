@@ -5,6 +5,7 @@
  */
 import type { Gender, RandomUser, RandomUserLocation } from './randomuser';
 import { validateRandomUser, type Rejection } from './validate';
+import { RecordFault } from './faults';
 
 export interface CleanUser {
   /** login.uuid, lower-case: the natural key, so every write downstream is an upsert. */
@@ -27,7 +28,7 @@ export interface CleanUser {
 }
 
 /** A raw record that cannot become a clean user; `reason` is what goes to users.dlq. */
-export class TransformError extends Error {
+export class TransformError extends RecordFault {
   readonly path: string;
   readonly problem: string;
   readonly reason: string;

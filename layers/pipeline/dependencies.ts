@@ -8,11 +8,13 @@ import type { Pool } from 'pg';
 import { loadConfig, type Config } from '../config';
 import { AvroCodec } from '../adapters/avro-codec';
 import { createCassandra } from '../adapters/cassandra';
-import { createKafka, createProducer } from '../adapters/kafka';
+import { cassandraCreatedUsers } from '../adapters/created-users-store';
+import { createKafka, createProducer, kafkaTopicWriter } from '../adapters/kafka';
+import { postgresOutbox, postgresRawUsers } from '../adapters/raw-users-store';
 import { createLambdaClient, invokeFunction, triggerFunction } from '../adapters/lambda';
 import { createPool } from '../adapters/postgres';
 import { fetchUsers } from '../adapters/randomuser';
-import { createSchemaRegistry } from '../adapters/schema-registry';
+import { createAvroCodec } from '../adapters/schema-registry';
 import { logger } from '../logging/logger';
 import type { FetchDeps } from './fetch-users';
 import type { PersistDeps, PersistReport } from './persist-users';
@@ -31,7 +33,8 @@ export function pipelineConfig(): Config {
   return (config ??= loadConfig());
 }
 
-function getPool(): Pool {
+/** The process's PostgreSQL pool (scripts such as replay share the functions' clients). */
+export function postgresPool(): Pool {
   return (pool ??= createPool(pipelineConfig().postgres));
 }
 
@@ -47,7 +50,7 @@ function getProducer(): Promise<Producer> {
 
 function getCodec(): AvroCodec {
   const c = pipelineConfig();
-  return (codec ??= new AvroCodec(createSchemaRegistry(c.schemaRegistry), c.schemaRegistry.url));
+  return (codec ??= createAvroCodec(c.schemaRegistry));
 }
 
 function getCassandra(): Promise<Client> {
@@ -74,22 +77,28 @@ export function fetchDeps(): FetchDeps {
 
 export function persistDeps(): PersistDeps {
   const c = pipelineConfig();
-  return { pool: getPool(), triggerPublish: () => triggerFunction(getLambda(), c.lambda.publishFunction, { reason: 'persisted' }), log: logger };
+  return { rawUsers: postgresRawUsers(postgresPool()), triggerPublish: () => triggerFunction(getLambda(), c.lambda.publishFunction, { reason: 'persisted' }), log: logger };
 }
 
 export async function publishDeps(): Promise<PublishDeps> {
   const c = pipelineConfig();
-  return { pool: getPool(), producer: await getProducer(), codec: getCodec(), topics: c.topics, log: logger };
+  return { outbox: postgresOutbox(postgresPool()), writer: kafkaTopicWriter(await getProducer()), codec: getCodec(), topics: c.topics, log: logger };
 }
 
 export async function transformDeps(): Promise<TransformDeps> {
-  return { producer: await getProducer(), codec: getCodec(), topics: pipelineConfig().topics, log: logger };
+  return { writer: kafkaTopicWriter(await getProducer()), codec: getCodec(), topics: pipelineConfig().topics, log: logger };
 }
 
 export async function sinkDeps(): Promise<SinkDeps> {
   const [cassandraClient, kafkaProducer] = await Promise.all([getCassandra(), getProducer()]);
   const c = pipelineConfig();
-  return { cassandra: cassandraClient, producer: kafkaProducer, codec: getCodec(), topics: c.topics, writeConcurrency: c.cassandra.writeConcurrency, log: logger };
+  return {
+    createdUsers: cassandraCreatedUsers(cassandraClient, c.cassandra.writeConcurrency),
+    writer: kafkaTopicWriter(kafkaProducer),
+    codec: getCodec(),
+    topics: c.topics,
+    log: logger,
+  };
 }
 
 /**

@@ -1,12 +1,11 @@
 /** persist: raw users and their outbox rows in one transaction, then publish is nudged. */
-import type { Pool } from 'pg';
-import { persistBatch } from '../adapters/raw-users-store';
 import type { PersistBatch } from '../domain/requests';
 import { validateRandomUser } from '../domain/validate';
 import type { Log } from '../logging/logger';
+import type { RawUserStore } from './ports';
 
 export interface PersistDeps {
-  pool: Pool;
+  rawUsers: RawUserStore;
   /** Called after the transaction committed; a failure here loses nothing (the schedule drains the outbox). */
   triggerPublish(): Promise<void>;
   log: Log;
@@ -25,10 +24,10 @@ export async function persistUsers(deps: PersistDeps, batch: PersistBatch): Prom
   const rejected = batch.rejected.map((r) => ({ reason: r.reason, payload: r.record, rawText: r.rawText }));
   for (const [index, candidate] of batch.users.entries()) {
     const checked = validateRandomUser(candidate);
-    if (checked.ok) users.push({ userId: checked.user.login.uuid.toLowerCase(), payload: checked.user });
+    if (checked.ok) users.push({ userId: checked.user.login.uuid, payload: checked.user });
     else rejected.push({ reason: `users[${index}] ${checked.rejection.reason}`, payload: candidate, rawText: undefined });
   }
-  const result = await persistBatch(deps.pool, batch.batchId, users, rejected);
+  const result = await deps.rawUsers.persist(batch.batchId, users, rejected);
   if (result.queued > 0) {
     await deps.triggerPublish().catch((err: unknown) => deps.log.warn('publish trigger failed; the scheduled publish will drain the outbox', { error: String(err) }));
   }

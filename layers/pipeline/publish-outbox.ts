@@ -4,18 +4,17 @@
  * idempotent producer); a row whose payload no longer fits the Avro schema goes to users.dlq with
  * the reason instead of blocking the outbox forever.
  */
-import type { Pool } from 'pg';
-import type { Producer, Message } from 'kafkajs';
-import type { AvroCodec } from '../adapters/avro-codec';
-import { asSolePublisher, drainOutboxBatch, hasUnpublished, type OutboxEntry } from '../adapters/raw-users-store';
 import { rawUserSchema, toRawAvro } from '../domain/avro';
+import { RecordFault } from '../domain/faults';
 import type { RandomUser } from '../domain/randomuser';
 import type { Log } from '../logging/logger';
+import { acceptOrDeadLetter, OUTBOX_SOURCE_TOPIC } from './dead-letter';
+import type { Outbox, OutboxEntry, OutMessage, SchemaCodec, TopicWriter } from './ports';
 
 export interface PublishDeps {
-  pool: Pool;
-  producer: Producer;
-  codec: AvroCodec;
+  outbox: Outbox;
+  writer: TopicWriter;
+  codec: SchemaCodec;
   topics: { raw: string; dlq: string };
   log: Log;
 }
@@ -32,31 +31,37 @@ export async function publishOutbox(deps: PublishDeps, options: { batchSize: num
   const schema = await deps.codec.register(`${deps.topics.raw}-value`, rawUserSchema);
   const report: PublishReport = { published: 0, deadLettered: 0, batches: 0, turnedAway: false };
   const send = async (entries: OutboxEntry[]): Promise<void> => {
-    const good: Message[] = [];
-    const bad: Message[] = [];
-    for (const entry of entries) {
-      const headers = { batch_id: entry.batchId, outbox_id: entry.outboxId };
+    // An outbox row as a dead-letter source: its stored payload's bytes, the row's id as offset.
+    const sources = entries.map((entry) => ({
+      entry,
+      topic: OUTBOX_SOURCE_TOPIC,
+      partition: 0,
+      offset: Number(entry.outboxId),
+      key: Buffer.from(entry.userId),
+      value: Buffer.from(JSON.stringify(entry.payload)),
+      headers: { batch_id: entry.batchId, outbox_id: entry.outboxId },
+    }));
+    const { accepted: good, dead } = await acceptOrDeadLetter(sources, 'publish', ({ entry, headers }): OutMessage => {
+      let value: Buffer;
       try {
-        const value = deps.codec.encode(schema, toRawAvro(entry.payload as RandomUser, { batch_id: entry.batchId, fetched_at: entry.lastSeenAt, source: 'randomuser' }));
-        good.push({ key: entry.userId, value, headers });
+        value = deps.codec.encode(schema, toRawAvro(entry.payload as RandomUser, { batch_id: entry.batchId, fetched_at: entry.lastSeenAt, source: 'randomuser' }));
       } catch (err) {
-        const reason = `publish: payload does not fit ${rawUserSchema.name}: ${(err as Error).message}`;
-        bad.push({ key: entry.userId, value: JSON.stringify(entry.payload), headers: { ...headers, reason, stage: 'publish' } });
+        throw new RecordFault(`payload does not fit ${rawUserSchema.name}: ${(err as Error).message}`);
       }
-    }
-    const topicMessages = [
-      ...(good.length ? [{ topic: deps.topics.raw, messages: good }] : []),
-      ...(bad.length ? [{ topic: deps.topics.dlq, messages: bad }] : []),
-    ];
-    await deps.producer.sendBatch({ topicMessages, acks: -1 });
+      return { key: entry.userId, value, headers };
+    });
+    await deps.writer.send([
+      { topic: deps.topics.raw, messages: good },
+      { topic: deps.topics.dlq, messages: dead },
+    ]);
     report.published += good.length;
-    report.deadLettered += bad.length;
+    report.deadLettered += dead.length;
   };
   for (let emptyPasses = 0; ; ) {
     const batchesBefore = report.batches;
-    const run = await asSolePublisher(deps.pool, async (client) => {
+    const run = await deps.outbox.asSolePublisher(async (claim) => {
       while (report.batches < options.maxBatches) {
-        if ((await drainOutboxBatch(client, options.batchSize, send)) === 0) return;
+        if ((await claim(options.batchSize, send)) === 0) return;
         report.batches += 1;
       }
     });
@@ -68,7 +73,7 @@ export async function publishOutbox(deps: PublishDeps, options: { batchSize: num
     // A publisher turned away while this one held the lock relied on it: look again now the lock
     // is free. Two passes in a row that claimed nothing: what is left is not claimable now.
     emptyPasses = report.batches === batchesBefore ? emptyPasses + 1 : 0;
-    if (emptyPasses === 2 || report.batches >= options.maxBatches || !(await hasUnpublished(deps.pool))) break;
+    if (emptyPasses === 2 || report.batches >= options.maxBatches || !(await deps.outbox.hasUnpublished())) break;
   }
   if (report.deadLettered > 0) deps.log.warn('outbox rows dead-lettered', { deadLettered: report.deadLettered });
   return report;

@@ -2,24 +2,19 @@
  * sink: users.clean → Cassandra created_users. Idempotent upserts keyed by id; an undecodable
  * record goes to users.dlq; a Cassandra failure throws so the batch is retried (offsets stay put).
  */
-import type { Client } from 'cassandra-driver';
-import type { Message, Producer } from 'kafkajs';
-import { AvroCodec, WireFormatError } from '../adapters/avro-codec';
-import { upsertCreatedUsers, type SinkRow } from '../adapters/created-users-store';
 import { cleanUserType } from '../domain/avro';
 import { recordName, type KafkaRecordIn } from '../domain/kafka-records';
 import type { CleanUser } from '../domain/transform';
 import type { Log } from '../logging/logger';
-import { deadLetter } from './dead-letter';
-import { isRecordFault } from './transform-records';
+import { acceptOrDeadLetter } from './dead-letter';
+import { decodeValue } from './decode';
+import type { CreatedUsers, SchemaCodec, SinkRow, TopicWriter } from './ports';
 
 export interface SinkDeps {
-  cassandra: Client;
-  producer: Producer;
-  codec: AvroCodec;
+  createdUsers: CreatedUsers;
+  writer: TopicWriter;
+  codec: SchemaCodec;
   topics: { dlq: string };
-  /** Upserts in flight per batch. */
-  writeConcurrency: number;
   log: Log;
 }
 
@@ -30,20 +25,14 @@ export interface SinkReport {
 }
 
 export async function sinkRecords(deps: SinkDeps, records: KafkaRecordIn[]): Promise<SinkReport> {
+  const { accepted, dead } = await acceptOrDeadLetter(records, 'sink', async (record): Promise<SinkRow> => ({
+    user: await decodeValue<CleanUser>(deps.codec, record, cleanUserType),
+    sourceOffset: recordName(record),
+  }));
   // Within a batch, the last record of an id wins, as it would row by row.
-  const rows = new Map<string, SinkRow>();
-  const dead: Message[] = [];
-  for (const record of records) {
-    try {
-      if (!record.value) throw new WireFormatError('record has no value (tombstone)');
-      const user = await deps.codec.decode<CleanUser>(record.value, cleanUserType);
-      rows.set(user.id, { user, sourceOffset: recordName(record) });
-    } catch (err) {
-      if (!isRecordFault(err)) throw err;
-      dead.push(deadLetter(record, 'sink', err));
-    }
-  }
-  if (dead.length) await deps.producer.send({ topic: deps.topics.dlq, messages: dead, acks: -1 });
-  await upsertCreatedUsers(deps.cassandra, [...rows.values()], deps.writeConcurrency);
+  const rows = new Map(accepted.map((row) => [row.user.id, row]));
+  // Dead letters first: once the rows are written the batch commits, and a letter not yet sent would be lost.
+  await deps.writer.send([{ topic: deps.topics.dlq, messages: dead }]);
+  await deps.createdUsers.upsert([...rows.values()]);
   return { received: records.length, written: rows.size, deadLettered: dead.length };
 }

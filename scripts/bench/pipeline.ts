@@ -35,7 +35,7 @@ import { createKafka } from '../../layers/adapters/kafka';
 import { createLambdaClient, invokeFunction } from '../../layers/adapters/lambda';
 import { createPool } from '../../layers/adapters/postgres';
 import { buildUsersUrl } from '../../layers/adapters/randomuser';
-import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import { loadConfig, topology, type Config } from '../../layers/config';
 import type { FetchReport } from '../../layers/pipeline/fetch-users';
 import { startRandomUserServer, type RandomUserServer } from '../randomuser/server';
@@ -444,7 +444,7 @@ async function main(): Promise<void> {
     kafka,
     admin: stackAdmin,
     cassandra: createCassandra(benchConfig.cassandra),
-    codec: new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url),
+    codec: createAvroCodec(config.schemaRegistry),
   };
   await clients.cassandra.connect();
   const written: Written = { topics: [] };

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createPool } from '../../layers/adapters/postgres';
-import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, rawUserSchema, toRawAvro } from '../../layers/domain/avro';
 import type { RandomUser } from '../../layers/domain/randomuser';
 import { toCleanUser } from '../../layers/domain/transform';
@@ -20,7 +20,7 @@ import { config, root, startFunctions, startRandomUser, waitForCassandra } from 
 const run = promisify(execFile);
 const pool = createPool(config.postgres);
 const cassandra = createCassandra(config.cassandra);
-const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const codec = createAvroCodec(config.schemaRegistry);
 const tag = randomUUID().slice(0, 8);
 const users = generateUsers({ results: 3, seed: `invoke-${tag}`, page: 1, nats: null, gender: null, now: new Date('2026-01-01T00:00:00Z') }) as unknown as RandomUser[];
 const ids = users.map((u) => u.login.uuid);

@@ -8,9 +8,11 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { loadConfig } from '../../layers/config';
 import { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createCassandra } from '../../layers/adapters/cassandra';
-import { createKafka, createProducer } from '../../layers/adapters/kafka';
+import { cassandraCreatedUsers } from '../../layers/adapters/created-users-store';
+import { createKafka, createProducer, kafkaTopicWriter } from '../../layers/adapters/kafka';
+import { postgresOutbox, postgresRawUsers } from '../../layers/adapters/raw-users-store';
 import { createPool } from '../../layers/adapters/postgres';
-import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import type { KafkaRecordIn } from '../../layers/domain/kafka-records';
 import type { RandomUser } from '../../layers/domain/randomuser';
 import { logger } from '../../layers/logging/logger';
@@ -22,9 +24,11 @@ import { generateUsers } from '../../scripts/randomuser/generator';
 
 const config = loadConfig();
 const pool = createPool(config.postgres);
+const rawUsers = postgresRawUsers(pool);
+const outbox = postgresOutbox(pool);
 const kafka = createKafka(config.kafka, { clientId: 'pipeline-stages-test' });
 const producer = createProducer(kafka);
-const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const codec = createAvroCodec(config.schemaRegistry);
 const cassandra = createCassandra(config.cassandra);
 const admin = kafka.admin();
 // Each run uses its own topics, so it never reads another run's (or the live pipeline's) messages.
@@ -86,7 +90,7 @@ describe('persist', () => {
   it('upserts by login.uuid, keeps rejected records with reasons, and queues only new or changed users', async () => {
     const batch = users(`persist-${run}`, 50);
     const bad = { ...batch[0], login: { ...batch[0]!.login, uuid: 'not-a-uuid' } };
-    const deps = { pool, triggerPublish: async () => undefined, log: quiet };
+    const deps = { rawUsers, triggerPublish: async () => undefined, log: quiet };
     const first = await persistUsers(deps, { batchId: `b1-${run}`, users: [...batch, batch[3]!, bad as unknown as RandomUser], rejected: [{ reason: 'results[9] email: missing', record: { nul: 'a\u0000b' } }] });
     expect(first).toEqual({ batchId: `b1-${run}`, persisted: 50, queued: 50, rejected: 2 });
 
@@ -110,10 +114,10 @@ describe('publish → transform → sink', () => {
   const ids = batch.map((u) => u.login.uuid);
 
   it('drains the outbox once across two concurrent publishers, in the Confluent wire format', async () => {
-    await persistUsers({ pool, triggerPublish: async () => undefined, log: quiet }, { batchId: `flow-${run}`, users: batch, rejected: [] });
+    await persistUsers({ rawUsers, triggerPublish: async () => undefined, log: quiet }, { batchId: `flow-${run}`, users: batch, rejected: [] });
     // Only this test's rows: other outbox rows (earlier runs, the live pipeline) are not ours to publish here.
     await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND NOT (user_id = ANY($1::uuid[]))', [ids]);
-    const deps = { pool, producer, codec, topics: { raw: topics.raw, dlq: topics.dlq }, log: quiet };
+    const deps = { outbox, writer: kafkaTopicWriter(producer), codec, topics: { raw: topics.raw, dlq: topics.dlq }, log: quiet };
     const [a, b] = await Promise.all([publishOutbox(deps, { batchSize: 40, maxBatches: 100 }), publishOutbox(deps, { batchSize: 40, maxBatches: 100 })]);
     expect(a.published + b.published).toBe(300);
     const left = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE user_id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
@@ -129,7 +133,7 @@ describe('publish → transform → sink', () => {
   it('transforms raw records to clean ones and dead-letters a poison message with its reason, the batch going on', async () => {
     const raw = asRecords(topics.raw, await readAll(topics.raw, 300));
     const poison: KafkaRecordIn = { topic: topics.raw, partition: 0, offset: 999, timestamp: Date.now(), key: Buffer.from('poison'), value: Buffer.from('{"not":"avro"}'), headers: {} };
-    const report = await transformRecords({ producer, codec, topics: { clean: topics.clean, dlq: topics.dlq }, log: quiet }, [...raw.slice(0, 150), poison, ...raw.slice(150)]);
+    const report = await transformRecords({ writer: kafkaTopicWriter(producer), codec, topics: { clean: topics.clean, dlq: topics.dlq }, log: quiet }, [...raw.slice(0, 150), poison, ...raw.slice(150)]);
     expect(report).toEqual({ received: 301, transformed: 300, deadLettered: 1 });
 
     const [dead] = await readAll(topics.dlq, 1);
@@ -141,7 +145,7 @@ describe('publish → transform → sink', () => {
 
   it('sinks clean records into Cassandra exactly once per user, however often they are replayed', async () => {
     const clean = asRecords(topics.clean, await readAll(topics.clean, 300));
-    const deps = { cassandra, producer, codec, topics: { dlq: topics.dlq }, writeConcurrency: config.cassandra.writeConcurrency, log: quiet };
+    const deps = { createdUsers: cassandraCreatedUsers(cassandra, config.cassandra.writeConcurrency), writer: kafkaTopicWriter(producer), codec, topics: { dlq: topics.dlq }, log: quiet };
     expect(await sinkRecords(deps, clean)).toEqual({ received: 300, written: 300, deadLettered: 0 });
     expect(await sinkRecords(deps, [...clean, ...clean.slice(0, 10)])).toEqual({ received: 310, written: 300, deadLettered: 0 });
 
@@ -164,7 +168,7 @@ describe('one publisher at a time', () => {
   it('turns a second publisher away while one drains; the one draining publishes what was queued meanwhile, in outbox order', async () => {
     const first = users(`sole-a-${run}`, 30);
     const second = users(`sole-b-${run}`, 20);
-    const persistDeps = { pool, triggerPublish: async () => undefined, log: quiet };
+    const persistDeps = { rawUsers, triggerPublish: async () => undefined, log: quiet };
     await persistUsers(persistDeps, { batchId: `sole-a-${run}`, users: first, rejected: [] });
     const ours = [...first, ...second].map((u) => u.login.uuid);
     await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND NOT (user_id = ANY($1::uuid[]))', [ours]);
@@ -183,12 +187,12 @@ describe('one publisher at a time', () => {
         },
       },
     }) as typeof producer;
-    const deps = { pool, codec, topics: { raw: topics.sole, dlq: topics.dlq }, log: quiet };
-    const draining = publishOutbox({ ...deps, producer: heldProducer }, { batchSize: 1000, maxBatches: 100 });
+    const deps = { outbox, codec, topics: { raw: topics.sole, dlq: topics.dlq }, log: quiet };
+    const draining = publishOutbox({ ...deps, writer: kafkaTopicWriter(heldProducer) }, { batchSize: 1000, maxBatches: 100 });
     await inSend;
 
     await persistUsers(persistDeps, { batchId: `sole-b-${run}`, users: second, rejected: [] });
-    expect(await publishOutbox({ ...deps, producer }, { batchSize: 1000, maxBatches: 100 })).toEqual({ published: 0, deadLettered: 0, batches: 0, turnedAway: true });
+    expect(await publishOutbox({ ...deps, writer: kafkaTopicWriter(producer) }, { batchSize: 1000, maxBatches: 100 })).toEqual({ published: 0, deadLettered: 0, batches: 0, turnedAway: true });
     letSendGo();
     expect(await draining).toEqual({ published: 50, deadLettered: 0, batches: 2, turnedAway: false });
 

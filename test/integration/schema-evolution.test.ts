@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../layers/config';
 import { AvroCodec, SchemaRegistrationError } from '../../layers/adapters/avro-codec';
-import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, cleanUserType, type AvroRecordSchema } from '../../layers/domain/avro';
 import type { CleanUser } from '../../layers/domain/transform';
 
 const config = loadConfig();
-const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const codec = createAvroCodec(config.schemaRegistry);
 const subject = `test.evolution.${randomUUID()}-value`;
 
 const user: CleanUser = {

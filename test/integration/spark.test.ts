@@ -15,7 +15,7 @@ import { loadConfig, topology } from '../../layers/config';
 import { AvroCodec, type RegisteredSchema } from '../../layers/adapters/avro-codec';
 import { createCassandra, migrateKeyspace } from '../../layers/adapters/cassandra';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
-import { createSchemaRegistry } from '../../layers/adapters/schema-registry';
+import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, type AvroRecordSchema } from '../../layers/domain/avro';
 import type { RandomUser } from '../../layers/domain/randomuser';
 import { toCleanUser, type CleanUser } from '../../layers/domain/transform';
@@ -35,7 +35,7 @@ const checkpointDir = path.join(ctx.dataDir('spark'), 'test-checkpoints', run);
 const kafka = createKafka(config.kafka, { clientId: 'spark-test' });
 const admin = kafka.admin();
 const producer = createProducer(kafka);
-const codec = new AvroCodec(createSchemaRegistry(config.schemaRegistry), config.schemaRegistry.url);
+const codec = createAvroCodec(config.schemaRegistry);
 const cassandra = createCassandra(config.cassandra, { keyspace: null });
 
 const MINUTE = 60_000;
