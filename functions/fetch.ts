@@ -7,8 +7,10 @@ import { batchIdFor, fetchAndHandOff } from '../layers/pipeline/fetch-users';
 
 export const handler = lambdaHandler(async (event: unknown) => {
   const request = parseFetchRequest(event, pipelineConfig().randomUser.resultsPerRequest);
-  logger.appendKeys({ batch_id: batchIdFor(request) });
-  const report = await fetchAndHandOff(fetchDeps(), { ...request, batchId: batchIdFor(request) });
+  // Minted once: a scheduled request has no id, and each call would mint another.
+  const batchId = batchIdFor(request);
+  logger.appendKeys({ batch_id: batchId });
+  const report = await fetchAndHandOff(fetchDeps(), { ...request, batchId });
   logger.info('fetched', { ...report });
   return report;
 });

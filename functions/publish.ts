@@ -6,7 +6,8 @@ import { pipelineConfig, publishDeps } from '../layers/pipeline/dependencies';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
 
 export const handler = lambdaHandler(async () => {
-  logger.appendKeys({ batch_id: `publish:${randomUUID()}` });
+  // One drain of the outbox; the fetch batches it carries are in each record's batch_id header.
+  logger.appendKeys({ publish_run: randomUUID() });
   const { publish } = pipelineConfig();
   const report = await publishOutbox(await publishDeps(), { batchSize: publish.batchSize, maxBatches: publish.maxBatchesPerRun });
   if (report.published + report.deadLettered > 0) logger.info('published', { ...report });

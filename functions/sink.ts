@@ -7,7 +7,8 @@ import { sinkRecords } from '../layers/pipeline/sink-records';
 
 export const handler = lambdaHandler(async (event: unknown) => {
   const records = flattenKafkaEvent(event);
-  if (records.length > 0) logger.appendKeys({ batch_id: `sink:${recordName(records[0]!)}+${records.length}` });
+  // The event's range of records ("<stage>:<topic>-<partition>@<first offset>+<count>"), not a fetch batch.
+  if (records.length > 0) logger.appendKeys({ kafka_batch: `sink:${recordName(records[0]!)}+${records.length}` });
   const report = await sinkRecords(await sinkDeps(), records);
   logger.info('sunk', { ...report });
   return report;

@@ -7,7 +7,8 @@ import { transformRecords } from '../layers/pipeline/transform-records';
 
 export const handler = lambdaHandler(async (event: unknown) => {
   const records = flattenKafkaEvent(event);
-  if (records.length > 0) logger.appendKeys({ batch_id: `transform:${recordName(records[0]!)}+${records.length}` });
+  // The event's range of records ("<stage>:<topic>-<partition>@<first offset>+<count>"), not a fetch batch.
+  if (records.length > 0) logger.appendKeys({ kafka_batch: `transform:${recordName(records[0]!)}+${records.length}` });
   const report = await transformRecords(await transformDeps(), records);
   logger.info('transformed', { ...report });
   return report;

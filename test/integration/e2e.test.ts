@@ -202,15 +202,15 @@ describe('the pipeline under sls offline start', () => {
     }
   }, 420_000);
 
-  it('writes log lines that carry their own invocation\'s batch id, though invocations run concurrently in one process', () => {
+  it('writes log lines that carry their own invocation\'s Kafka batch, though invocations run concurrently in one process', () => {
     const lines = readFileSync(functionsLog, 'utf8').slice(functionsLogStart).split('\n').filter((l) => l.startsWith('{'));
     const reports = lines
-      .map((l) => JSON.parse(l) as { message?: string; batch_id?: string; received?: number })
+      .map((l) => JSON.parse(l) as { message?: string; kafka_batch?: string; received?: number })
       .filter((entry) => entry.message === 'transformed' || entry.message === 'sunk');
     expect(reports.length).toBeGreaterThan(20);
-    // batch_id is "<stage>:<topic>-<partition>@<first offset>+<record count>", set by the handler that logged.
+    // kafka_batch is "<stage>:<topic>-<partition>@<first offset>+<record count>", set by the handler that logged.
     const mismatched = reports.filter((entry) => {
-      const [stage, rest] = (entry.batch_id ?? '').split(':');
+      const [stage, rest] = (entry.kafka_batch ?? '').split(':');
       return stage !== (entry.message === 'sunk' ? 'sink' : 'transform') || Number(rest?.split('+')[1]) !== entry.received;
     });
     expect(mismatched).toEqual([]);

@@ -26,6 +26,9 @@ const users = generateUsers({ results: 3, seed: `invoke-${tag}`, page: 1, nats: 
 const ids = users.map((u) => u.login.uuid);
 const extraIds: string[] = [];
 
+/** The JSON log lines an invocation printed (Powertools' structured logs). */
+const logLines: Record<string, unknown>[] = [];
+
 async function invokeLocal<T>(name: string, data: unknown, env: Record<string, string> = {}): Promise<T> {
   const { stdout } = await run(`${root}/node_modules/.bin/sls`, ['invoke', 'local', '-f', name, '--data', JSON.stringify(data)], {
     cwd: root,
@@ -35,6 +38,8 @@ async function invokeLocal<T>(name: string, data: unknown, env: Record<string, s
   });
   // The result is the last JSON document printed (log lines come before it).
   const start = stdout.lastIndexOf('\n{');
+  logLines.length = 0;
+  for (const line of stdout.slice(0, start).split('\n')) if (line.startsWith('{"')) logLines.push(JSON.parse(line) as Record<string, unknown>);
   return JSON.parse(stdout.slice(start + 1)) as T;
 }
 
@@ -100,9 +105,11 @@ describe('sls invoke local', () => {
       await server?.close();
     });
 
-    it('fetches from the randomuser API and persists through serverless-offline', async () => {
-      const report = await invokeLocal<{ batchId: string; persisted: number }>('fetch', { results: 25, seed: `invoke-fetch-${tag}` }, { RANDOMUSER_URL: server.apiUrl });
-      expect(report).toMatchObject({ fetched: 25, valid: 25, persisted: 25 });
+    it('fetches from the randomuser API and persists through serverless-offline, logging the batch id it stored', async () => {
+      // No seed, as a scheduled fetch: the batch id is minted, once.
+      const report = await invokeLocal<{ batchId: string; persisted: number }>('fetch', { results: 25 }, { RANDOMUSER_URL: server.apiUrl });
+      expect(report).toMatchObject({ fetched: 25, valid: 25, persisted: 25, batchId: expect.stringMatching(/^adhoc:/) });
+      expect(logLines.filter((l) => l.message === 'fetched').map((l) => l.batch_id)).toEqual([report.batchId]);
       const rows = await pool.query<{ user_id: string }>('SELECT user_id FROM raw_users WHERE batch_id = $1', [report.batchId]);
       expect(rows.rowCount).toBe(25);
       extraIds.push(...rows.rows.map((r) => r.user_id));
