@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const left = await countUnpublished(pool);
     if (left < lastLeft) progressAt = Date.now();
     lastLeft = left;
-    const by = report.turnedAway ? ' — the running pipeline\'s publish is draining it' : '';
+    const by = report.turnedAway ? " — the running pipeline's publish is draining it" : '';
     process.stderr.write(`[replay] published ${published}/${queued} (${left} left in the outbox${by})\n`);
     if (left === 0) break;
     if (Date.now() - progressAt > STALL_MS) throw new Error(`the outbox has not shrunk for ${STALL_MS / 1000} s (${left} rows left): is Kafka reachable?`);

@@ -87,17 +87,20 @@ async function main(): Promise<void> {
 
   const tty = process.stdout.isTTY;
   let last = '';
-  const tick = setInterval(() => {
-    counter.read().then(
-      (counts) => {
-        const line = formatCounts(countsSince(baseline, counts));
-        if (tty) process.stdout.write(`\r\x1b[2K${line}`);
-        else if (line !== last) process.stdout.write(`${line}\n`);
-        last = line;
-      },
-      (err: unknown) => say(`counts unavailable: ${(err as Error).message}`),
-    );
-  }, tty ? 1000 : 5000);
+  const tick = setInterval(
+    () => {
+      counter.read().then(
+        (counts) => {
+          const line = formatCounts(countsSince(baseline, counts));
+          if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+          else if (line !== last) process.stdout.write(`${line}\n`);
+          last = line;
+        },
+        (err: unknown) => say(`counts unavailable: ${(err as Error).message}`),
+      );
+    },
+    tty ? 1000 : 5000,
+  );
 
   let stopping = false;
   shutdown = async (): Promise<void> => {

@@ -21,7 +21,11 @@ export class WireFormatError extends RecordFault {
 }
 
 export class SchemaRegistrationError extends Error {
-  constructor(readonly subject: string, message: string, readonly status?: number) {
+  constructor(
+    readonly subject: string,
+    message: string,
+    readonly status?: number,
+  ) {
     super(`schema for ${subject} refused: ${message}`);
     this.name = 'SchemaRegistrationError';
   }

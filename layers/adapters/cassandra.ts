@@ -12,7 +12,7 @@ export interface CassandraOptions {
 }
 
 export function createCassandra(config: Config['cassandra'], options: CassandraOptions = {}): Client {
-  const keyspace = options.keyspace === undefined ? config.keyspace : options.keyspace ?? undefined;
+  const keyspace = options.keyspace === undefined ? config.keyspace : (options.keyspace ?? undefined);
   return new Client({
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
@@ -45,7 +45,8 @@ export function migrationFiles(dir: string): string[] {
 }
 
 /** The table-level statements a migration may hold, with the table name to qualify by keyspace. */
-const QUALIFIABLE = /^(CREATE TABLE(?: IF NOT EXISTS)?|ALTER TABLE(?: IF EXISTS)?|DROP TABLE(?: IF EXISTS)?|CREATE (?:CUSTOM )?INDEX(?: IF NOT EXISTS)?(?: \w+)? ON|CREATE TYPE(?: IF NOT EXISTS)?|ALTER TYPE|DROP TYPE(?: IF EXISTS)?)\s+(\w+)\b/i;
+const QUALIFIABLE =
+  /^(CREATE TABLE(?: IF NOT EXISTS)?|ALTER TABLE(?: IF EXISTS)?|DROP TABLE(?: IF EXISTS)?|CREATE (?:CUSTOM )?INDEX(?: IF NOT EXISTS)?(?: \w+)? ON|CREATE TYPE(?: IF NOT EXISTS)?|ALTER TYPE|DROP TYPE(?: IF EXISTS)?)\s+(\w+)\b/i;
 
 function qualified(statement: string, keyspace: string, file: string): string {
   const match = QUALIFIABLE.exec(statement);

@@ -12,7 +12,6 @@ const USER_COLUMNS = cleanUserSchema.fields.map((f) => f.name) as (keyof CleanUs
 /** Every column the sink writes, in statement order. */
 export const CREATED_USERS_COLUMNS = [...USER_COLUMNS, 'source_offset', 'updated_at'];
 
-
 /** The upsert into `table` (the benchmark's raw limit writes a scratch copy the same way). */
 export function upsertStatement(table = 'created_users'): string {
   return `INSERT INTO ${table} (${CREATED_USERS_COLUMNS.join(', ')}) VALUES (${CREATED_USERS_COLUMNS.map(() => '?').join(', ')})`;
@@ -29,7 +28,11 @@ export function cassandraCreatedUsers(client: Client, concurrencyLevel: number):
   return {
     async upsert(rows) {
       if (rows.length === 0) return;
-      await concurrent.executeConcurrent(client, UPSERT, upsertParams(rows, new Date()), { concurrencyLevel, raiseOnFirstError: true, executionProfile: undefined });
+      await concurrent.executeConcurrent(client, UPSERT, upsertParams(rows, new Date()), {
+        concurrencyLevel,
+        raiseOnFirstError: true,
+        executionProfile: undefined,
+      });
     },
   };
 }

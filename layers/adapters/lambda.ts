@@ -6,7 +6,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../config';
 
 export class FunctionInvocationError extends Error {
-  constructor(readonly functionName: string, message: string) {
+  constructor(
+    readonly functionName: string,
+    message: string,
+  ) {
     super(`${functionName}: ${message}`);
     this.name = 'FunctionInvocationError';
   }

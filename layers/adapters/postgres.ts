@@ -29,7 +29,9 @@ export async function migrate(pool: Pool, directory: string): Promise<string[]> 
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
-    for (const file of readdirSync(directory).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(directory)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       if (done.has(file)) continue;
       await client.query('BEGIN');
       try {

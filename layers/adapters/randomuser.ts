@@ -15,7 +15,11 @@ export interface UsersRequest {
 }
 
 export class RandomUserError extends Error {
-  constructor(message: string, readonly kind: 'http' | 'timeout' | 'network' | 'too-large' | 'malformed-json' | 'rate-limited', readonly status?: number) {
+  constructor(
+    message: string,
+    readonly kind: 'http' | 'timeout' | 'network' | 'too-large' | 'malformed-json' | 'rate-limited',
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'RandomUserError';
   }

@@ -34,8 +34,8 @@ function rejectedColumns(rejected: RejectedRow[]): [(string | null)[], (string |
   const payloads: (string | null)[] = [];
   const texts: (string | null)[] = [];
   for (const r of rejected) {
-    const json = r.payload === undefined ? null : JSON.stringify(r.payload) ?? null;
-    if (json !== null && json.includes('\\u0000')) {
+    const json = r.payload === undefined ? null : (JSON.stringify(r.payload) ?? null);
+    if (json?.includes('\\u0000')) {
       payloads.push(null);
       texts.push(json);
     } else {

@@ -27,7 +27,10 @@ export function createAvroCodec(config: Config['schemaRegistry']): AvroCodec {
 }
 
 export class RegistryError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'RegistryError';
   }

@@ -76,7 +76,9 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     ports,
     kafka: {
-      brokers: readString(env, 'KAFKA_BROKERS', `${host}:${ports.kafka}`).split(',').map((b) => b.trim()),
+      brokers: readString(env, 'KAFKA_BROKERS', `${host}:${ports.kafka}`)
+        .split(',')
+        .map((b) => b.trim()),
       clientId: readString(env, 'KAFKA_CLIENT_ID', 'tributary'),
     },
     schemaRegistry: { url: readString(env, 'SCHEMA_REGISTRY_URL', `http://${host}:${ports.schemaRegistry}/apis/ccompat/v7`) },
@@ -89,7 +91,9 @@ export function loadConfig(env: Env = process.env): Config {
       password: readString(env, 'POSTGRES_PASSWORD', 'tributary'),
     },
     cassandra: {
-      contactPoints: readString(env, 'CASSANDRA_CONTACT_POINTS', `${host}:${ports.cassandra}`).split(',').map((c) => c.trim()),
+      contactPoints: readString(env, 'CASSANDRA_CONTACT_POINTS', `${host}:${ports.cassandra}`)
+        .split(',')
+        .map((c) => c.trim()),
       localDataCenter: readString(env, 'CASSANDRA_DC', 'datacenter1'),
       keyspace: readString(env, 'CASSANDRA_KEYSPACE', topology.cassandra.keyspace),
       // Cassandra acknowledges a write after its commit-log group window, so throughput grows with

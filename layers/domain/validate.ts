@@ -62,7 +62,10 @@ export class MalformedResponseError extends Error {
 
 /** Thrown inside the checks and caught at the top, so each check reads as one line. */
 class FieldProblem {
-  constructor(readonly path: string, readonly problem: string) {}
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {}
 }
 
 type Fields = Record<string, unknown>;
@@ -81,6 +84,7 @@ function objectAt(value: unknown, path: string): Fields {
 
 // NUL: PostgreSQL text and jsonb cannot store it. Unpaired surrogates: not valid UTF-8 for Kafka/Cassandra.
 // The first pattern is a cheap screen (any surrogate at all is rare); the second finds only unpaired ones.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
 const NUL_OR_SURROGATE = /[\u0000\uD800-\uDFFF]/;
 const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
@@ -158,8 +162,13 @@ function isoDateTime(value: unknown, path: string): string {
   const day = digitsAt(result, 8, 2);
   const end = result.length;
   const inRange =
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(digitsAt(result, 0, 4), month) &&
-    digitsAt(result, 11, 2) <= 23 && digitsAt(result, 14, 2) <= 59 && digitsAt(result, 17, 2) <= 59 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(digitsAt(result, 0, 4), month) &&
+    digitsAt(result, 11, 2) <= 23 &&
+    digitsAt(result, 14, 2) <= 59 &&
+    digitsAt(result, 17, 2) <= 59 &&
     (result.endsWith('Z') || (digitsAt(result, end - 5, 2) <= 23 && digitsAt(result, end - 2, 2) <= 59));
   if (!inRange) throw new FieldProblem(path, 'not an ISO date');
   return result;
@@ -306,7 +315,9 @@ export function parseRandomUserResponse(body: unknown): ParsedRandomUserResponse
     throw new MalformedResponseError(`randomuser API error: ${apiError}`, apiError);
   }
   if (!Array.isArray(envelope.results)) {
-    throw new MalformedResponseError(`randomuser response: results: ${envelope.results === undefined ? 'missing' : `expected array, got ${kindOf(envelope.results)}`}`);
+    throw new MalformedResponseError(
+      `randomuser response: results: ${envelope.results === undefined ? 'missing' : `expected array, got ${kindOf(envelope.results)}`}`,
+    );
   }
   let parsedInfo: RandomUserInfo;
   try {

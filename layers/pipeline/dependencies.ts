@@ -6,7 +6,7 @@ import type { Client } from 'cassandra-driver';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { loadConfig, type Config } from '../config';
-import { AvroCodec } from '../adapters/avro-codec';
+import type { AvroCodec } from '../adapters/avro-codec';
 import { createCassandra } from '../adapters/cassandra';
 import { cassandraCreatedUsers } from '../adapters/created-users-store';
 import { createKafka, createProducer, kafkaTopicWriter } from '../adapters/kafka';
@@ -69,7 +69,8 @@ function getLambda(): ReturnType<typeof createLambdaClient> {
 export function fetchDeps(): FetchDeps {
   const c = pipelineConfig();
   return {
-    fetchUsers: (request) => fetchUsers(c.randomUser, request, { onRetry: (error, attempt, delayMs) => logger.warn('randomuser retry', { attempt, delayMs, error: error.message }) }),
+    fetchUsers: (request) =>
+      fetchUsers(c.randomUser, request, { onRetry: (error, attempt, delayMs) => logger.warn('randomuser retry', { attempt, delayMs, error: error.message }) }),
     persist: (batch) => invokeFunction<PersistReport>(getLambda(), c.lambda.persistFunction, batch),
     log: logger,
   };
@@ -77,7 +78,11 @@ export function fetchDeps(): FetchDeps {
 
 export function persistDeps(): PersistDeps {
   const c = pipelineConfig();
-  return { rawUsers: postgresRawUsers(postgresPool()), triggerPublish: () => triggerFunction(getLambda(), c.lambda.publishFunction, { reason: 'persisted' }), log: logger };
+  return {
+    rawUsers: postgresRawUsers(postgresPool()),
+    triggerPublish: () => triggerFunction(getLambda(), c.lambda.publishFunction, { reason: 'persisted' }),
+    log: logger,
+  };
 }
 
 export async function publishDeps(): Promise<PublishDeps> {

@@ -39,7 +39,7 @@ export function batchIdFor(request: FetchRequest): string {
 export async function fetchAndHandOff(deps: FetchDeps, request: FetchRequest): Promise<FetchReport> {
   const batchId = batchIdFor(request);
   const fetched = await deps.fetchUsers({ results: request.results, seed: request.seed, page: request.page, nat: request.nat });
-  let parsed;
+  let parsed: ReturnType<typeof parseRandomUserResponse>;
   try {
     parsed = parseRandomUserResponse(fetched.body);
   } catch (err) {

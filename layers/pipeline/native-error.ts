@@ -11,13 +11,15 @@ export function asNativeError(thrown: unknown): Error {
   if (types.isNativeError(thrown)) return thrown;
   if (typeof thrown === 'object' && thrown !== null) {
     const { name, message, stack, innerErrors } = thrown as { name?: unknown; message?: unknown; stack?: unknown; innerErrors?: unknown };
-    const inner = innerErrors && typeof innerErrors === 'object'
-      ? Object.entries(innerErrors).map(([where, e]) => `${where}: ${e instanceof Object && 'message' in e ? String(e.message) : String(e)}`)
-      : [];
+    const inner =
+      innerErrors && typeof innerErrors === 'object'
+        ? Object.entries(innerErrors).map(([where, e]) => `${where}: ${e instanceof Object && 'message' in e ? String(e.message) : String(e)}`)
+        : [];
     const error = new Error(`${typeof message === 'string' ? message : JSON.stringify(thrown)}${inner.length ? ` [${inner.join('; ')}]` : ''}`);
     if (typeof name === 'string') error.name = name;
     // Keep where it was thrown: the original frames under the new, fuller first line.
-    if (typeof stack === 'string') error.stack = [`${error.name}: ${error.message}`, ...stack.split('\n').filter((l) => l.trimStart().startsWith('at '))].join('\n');
+    if (typeof stack === 'string')
+      error.stack = [`${error.name}: ${error.message}`, ...stack.split('\n').filter((l) => l.trimStart().startsWith('at '))].join('\n');
     return error;
   }
   return new Error(`non-error thrown: ${String(thrown)}`);

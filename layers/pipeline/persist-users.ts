@@ -29,7 +29,9 @@ export async function persistUsers(deps: PersistDeps, batch: PersistBatch): Prom
   }
   const result = await deps.rawUsers.persist(batch.batchId, users, rejected);
   if (result.queued > 0) {
-    await deps.triggerPublish().catch((err: unknown) => deps.log.warn('publish trigger failed; the scheduled publish will drain the outbox', { error: String(err) }));
+    await deps
+      .triggerPublish()
+      .catch((err: unknown) => deps.log.warn('publish trigger failed; the scheduled publish will drain the outbox', { error: String(err) }));
   }
   return { batchId: batch.batchId, persisted: result.upserted, queued: result.queued, rejected: result.rejected };
 }

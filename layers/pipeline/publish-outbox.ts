@@ -44,7 +44,10 @@ export async function publishOutbox(deps: PublishDeps, options: { batchSize: num
     const { accepted: good, dead } = await acceptOrDeadLetter(sources, 'publish', ({ entry, headers }): OutMessage => {
       let value: Buffer;
       try {
-        value = deps.codec.encode(schema, toRawAvro(entry.payload as RandomUser, { batch_id: entry.batchId, fetched_at: entry.lastSeenAt, source: 'randomuser' }));
+        value = deps.codec.encode(
+          schema,
+          toRawAvro(entry.payload as RandomUser, { batch_id: entry.batchId, fetched_at: entry.lastSeenAt, source: 'randomuser' }),
+        );
       } catch (err) {
         throw new RecordFault(`payload does not fit ${rawUserSchema.name}: ${(err as Error).message}`);
       }

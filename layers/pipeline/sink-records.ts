@@ -25,10 +25,14 @@ export interface SinkReport {
 }
 
 export async function sinkRecords(deps: SinkDeps, records: KafkaRecordIn[]): Promise<SinkReport> {
-  const { accepted, dead } = await acceptOrDeadLetter(records, 'sink', async (record): Promise<SinkRow> => ({
-    user: await decodeValue<CleanUser>(deps.codec, record, cleanUserType),
-    sourceOffset: recordName(record),
-  }));
+  const { accepted, dead } = await acceptOrDeadLetter(
+    records,
+    'sink',
+    async (record): Promise<SinkRow> => ({
+      user: await decodeValue<CleanUser>(deps.codec, record, cleanUserType),
+      sourceOffset: recordName(record),
+    }),
+  );
   // Within a batch, the last record of an id wins, as it would row by row.
   const rows = new Map(accepted.map((row) => [row.user.id, row]));
   // Dead letters first: once the rows are written the batch commits, and a letter not yet sent would be lost.

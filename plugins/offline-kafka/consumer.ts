@@ -224,8 +224,12 @@ export class EventSourceConsumer {
     for (const offset of offsets) consumer.seek(offset);
     consumer
       .commitOffsets(offsets)
-      .then(() => offsets.forEach(({ partition }) => this.startingOffsets.delete(partition)))
-      .catch((error: unknown) => this.deps.log.warning(`offline-kafka: ${this.label}: could not commit the ${this.mapping.startingPosition} position: ${describeError(error)}`));
+      .then(() => {
+        for (const { partition } of offsets) this.startingOffsets.delete(partition);
+      })
+      .catch((error: unknown) =>
+        this.deps.log.warning(`offline-kafka: ${this.label}: could not commit the ${this.mapping.startingPosition} position: ${describeError(error)}`),
+      );
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -325,13 +329,7 @@ export class EventSourceConsumer {
     return false;
   }
 
-  private logBatch(
-    partition: number,
-    batch: PlannedBatch<KafkaMessage>,
-    outcome: Outcome,
-    settlement: Settlement<KafkaMessage>,
-    durationMs: number,
-  ): void {
+  private logBatch(partition: number, batch: PlannedBatch<KafkaMessage>, outcome: Outcome, settlement: Settlement<KafkaMessage>, durationMs: number): void {
     const { mapping, deps } = this;
     const head =
       `offline-kafka: ${this.label}-${partition} offsets ${batch.firstOffset}-${batch.lastOffset} ` +
@@ -365,10 +363,13 @@ export class EventSourceConsumer {
 
   private pauseFor(pause: EachBatchPayload['pause'], delayMs: number): void {
     const resume = pause();
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      resume();
-    }, Math.max(1, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        resume();
+      },
+      Math.max(1, delayMs),
+    );
     this.timers.add(timer);
   }
 

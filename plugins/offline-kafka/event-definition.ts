@@ -73,12 +73,31 @@ export const DEFAULTS = {
 
 const EVENT_KEYS: Record<EventSourceType, ReadonlySet<string>> = {
   kafka: new Set([
-    'topic', 'bootstrapServers', 'accessConfigurations', 'batchSize', 'maximumBatchingWindow', 'enabled', 'startingPosition',
-    'startingPositionTimestamp', 'consumerGroupId', 'filterPatterns', 'onFailureDestination', 'provisionedPollerConfig',
+    'topic',
+    'bootstrapServers',
+    'accessConfigurations',
+    'batchSize',
+    'maximumBatchingWindow',
+    'enabled',
+    'startingPosition',
+    'startingPositionTimestamp',
+    'consumerGroupId',
+    'filterPatterns',
+    'onFailureDestination',
+    'provisionedPollerConfig',
   ]),
   msk: new Set([
-    'arn', 'topic', 'batchSize', 'maximumBatchingWindow', 'enabled', 'startingPosition', 'startingPositionTimestamp',
-    'saslScram512', 'consumerGroupId', 'filterPatterns', 'provisionedPollerConfig',
+    'arn',
+    'topic',
+    'batchSize',
+    'maximumBatchingWindow',
+    'enabled',
+    'startingPosition',
+    'startingPositionTimestamp',
+    'saslScram512',
+    'consumerGroupId',
+    'filterPatterns',
+    'provisionedPollerConfig',
   ]),
 };
 const SETTINGS_KEYS = new Set(['brokers', 'retryBackoff', 'reconnectBackoff', 'functions']);
@@ -159,8 +178,7 @@ function readEvent(
 
   const batchSize = optionalInteger(raw.batchSize, `${where}.batchSize`, 1, DEFAULTS.maxBatchSize) ?? DEFAULTS.batchSize;
   const windowSeconds =
-    optionalNumber(raw.maximumBatchingWindow, `${where}.maximumBatchingWindow`, 0, DEFAULTS.maxBatchingWindowSeconds) ??
-    DEFAULTS.maximumBatchingWindowSeconds;
+    optionalNumber(raw.maximumBatchingWindow, `${where}.maximumBatchingWindow`, 0, DEFAULTS.maxBatchingWindowSeconds) ?? DEFAULTS.maximumBatchingWindowSeconds;
 
   const startingPosition = readStartingPosition(raw.startingPosition, `${where}.startingPosition`);
   const timestampSeconds = optionalNumber(raw.startingPositionTimestamp, `${where}.startingPositionTimestamp`, 0, Number.MAX_SAFE_INTEGER);
@@ -265,8 +283,7 @@ function readFunctionSettings(raw: unknown, where: string): FunctionSettings {
     maximumRetryAttempts: optionalInteger(raw.maximumRetryAttempts, `${where}.maximumRetryAttempts`, -1, DEFAULTS.maxRetryAttempts),
     bisectBatchOnFunctionError: optionalBoolean(raw.bisectBatchOnFunctionError, `${where}.bisectBatchOnFunctionError`) ?? false,
     reportBatchItemFailures,
-    onFailureDestination:
-      raw.onFailureDestination === undefined ? undefined : requiredString(raw.onFailureDestination, `${where}.onFailureDestination`),
+    onFailureDestination: raw.onFailureDestination === undefined ? undefined : requiredString(raw.onFailureDestination, `${where}.onFailureDestination`),
   };
 }
 

@@ -205,14 +205,7 @@ export class PartitionPoller<T> {
   }
 
   /** The current range is settled (done or given up): move to the next bisected half, if any. */
-  private advance(
-    retry: RetryState,
-    commitOffset: number,
-    discarded: T[],
-    verdict: Verdict,
-    attempts: number,
-    nowMs: number,
-  ): Settlement<T> {
+  private advance(retry: RetryState, commitOffset: number, discarded: T[], verdict: Verdict, attempts: number, nowMs: number): Settlement<T> {
     retry.ranges.shift();
     retry.attempts = 0;
     retry.notBeforeMs = nowMs;

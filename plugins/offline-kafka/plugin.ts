@@ -61,7 +61,8 @@ export default class OfflineKafkaPlugin {
     // publish it triggered), as long as the launcher's grace allows.
     const idle = whenIdle(DRAIN_TIMEOUT_MS);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
-    if (!(await idle)) this.log.warning(`offline-kafka: ${invocationsInFlight()} invocation(s) still running after ${DRAIN_TIMEOUT_MS / 1000} s; stopping anyway`);
+    if (!(await idle))
+      this.log.warning(`offline-kafka: ${invocationsInFlight()} invocation(s) still running after ${DRAIN_TIMEOUT_MS / 1000} s; stopping anyway`);
     this.consumers = [];
     await this.invoker?.cleanup();
     this.invoker = undefined;
@@ -69,7 +70,7 @@ export default class OfflineKafkaPlugin {
 
   private async startConsumers(): Promise<void> {
     const config = loadConfig();
-    let definitions;
+    let definitions: ReturnType<typeof readEventDefinitions>;
     try {
       definitions = readEventDefinitions(this.describeService(), config.kafka.brokers);
     } catch (error) {

@@ -108,7 +108,17 @@ async function committedTotal(admin: Admin, groupId: string, topic: string): Pro
 async function pluginConsumer(admin: Admin, topic: string, brokers: string, inProcess: boolean, { records, verbose }: Options): Promise<Run> {
   const stage = `b${randomUUID().slice(0, 8)}`;
   const groupId = `offline-kafka-bench-${stage}-noop-${topic}`;
-  const args = ['offline', 'start', '--config', 'serverless.bench.yml', '--stage', stage, `--param=topic=${topic}`, `--param=brokers=${brokers}`, '--param=lambdaPort=0'];
+  const args = [
+    'offline',
+    'start',
+    '--config',
+    'serverless.bench.yml',
+    '--stage',
+    stage,
+    `--param=topic=${topic}`,
+    `--param=brokers=${brokers}`,
+    '--param=lambdaPort=0',
+  ];
   if (inProcess) args.push('--useInProcess');
   const child = spawn(process.execPath, [SLS, ...args], { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];

@@ -29,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'cassandra-driver';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { AvroCodec } from '../../layers/adapters/avro-codec';
+import type { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { createKafka } from '../../layers/adapters/kafka';
 import { createLambdaClient, invokeFunction } from '../../layers/adapters/lambda';
@@ -154,7 +154,11 @@ async function measureRawLimits(clients: Clients, options: Options, runId: strin
   progress('raw limits: Kafka produce…');
   const messages = await rawUserMessages(clients.codec, `${clients.config.topics.raw}-value`, users);
   const kafka: LimitRun[] = [];
-  for (const [batchSize, inFlight] of [[2000, 1], [2000, 4]] as const) kafka.push(await kafkaProduceLimit(clients.kafka, messages, { topic, batchSize, inFlight }));
+  for (const [batchSize, inFlight] of [
+    [2000, 1],
+    [2000, 4],
+  ] as const)
+    kafka.push(await kafkaProduceLimit(clients.kafka, messages, { topic, batchSize, inFlight }));
 
   const sample = users.slice(0, Math.min(users.length, options.cassandraSample));
   progress(`raw limits: Cassandra upserts of ${fmtInt(sample.length)} users at ${options.cassandraConcurrency.join(', ')} in flight…`);
@@ -234,13 +238,28 @@ async function until(what: string, timeoutMs: number, done: () => Promise<boolea
 /** Waits for publish, transform and sink to have taken every record of the batches, in that order. */
 async function drain(clients: Clients, batchIds: readonly string[], label: string): Promise<{ rawEnd: Offsets; cleanEnd: Offsets; drainedAt: number }> {
   const { admin, config, pool } = clients;
-  await until(`${label}: publish`, 600_000, async () => (await pendingOutbox(pool, batchIds)) === 0, async () => `${fmtInt(await pendingOutbox(pool, batchIds))} outbox rows unpublished`);
+  await until(
+    `${label}: publish`,
+    600_000,
+    async () => (await pendingOutbox(pool, batchIds)) === 0,
+    async () => `${fmtInt(await pendingOutbox(pool, batchIds))} outbox rows unpublished`,
+  );
   const rawEnd = await endOffsets(admin, config.topics.raw);
   const transformLag = async (): Promise<number> => lag(rawEnd, await committedOffsets(admin, clients.sandbox.groups.transform, config.topics.raw));
-  await until(`${label}: transform`, 600_000, async () => (await transformLag()) === 0, async () => `${fmtInt(await transformLag())} users.raw records to go`);
+  await until(
+    `${label}: transform`,
+    600_000,
+    async () => (await transformLag()) === 0,
+    async () => `${fmtInt(await transformLag())} users.raw records to go`,
+  );
   const cleanEnd = await endOffsets(admin, config.topics.clean);
   const sinkLag = async (): Promise<number> => lag(cleanEnd, await committedOffsets(admin, clients.sandbox.groups.sink, config.topics.clean));
-  await until(`${label}: sink`, 600_000, async () => (await sinkLag()) === 0, async () => `${fmtInt(await sinkLag())} users.clean records to go`);
+  await until(
+    `${label}: sink`,
+    600_000,
+    async () => (await sinkLag()) === 0,
+    async () => `${fmtInt(await sinkLag())} users.clean records to go`,
+  );
   return { rawEnd, cleanEnd, drainedAt: Date.now() };
 }
 
@@ -251,7 +270,9 @@ async function throughputRun(clients: Clients, lambda: ReturnType<typeof createL
   const batchIds = pages.map((page) => `seed:${seed}:page:${page}:n:${PAGE_SIZE}`);
   const rawStart = await endOffsets(admin, config.topics.raw);
   const cleanStart = await endOffsets(admin, config.topics.clean);
-  progress(`throughput: ${fmtInt(pages.length * PAGE_SIZE)} users, fetch results=${PAGE_SIZE} × ${pages.length} pages, ${options.fetchConcurrency} in flight, seed ${seed}`);
+  progress(
+    `throughput: ${fmtInt(pages.length * PAGE_SIZE)} users, fetch results=${PAGE_SIZE} × ${pages.length} pages, ${options.fetchConcurrency} in flight, seed ${seed}`,
+  );
   const startedAt = Date.now();
   const fetches: FetchCall[] = [];
   await forEachConcurrent(pages, options.fetchConcurrency, async (page) => {
@@ -345,7 +366,9 @@ async function analyse(clients: Clients, run: PipelineRun): Promise<Analysis> {
     if (updated !== undefined) latenciesUpdated.push(updated - published);
   }
   // fetch → Cassandra: per fetch call, from its invocation to each of its rows' write time.
-  const pageOf = await clients.pool.query<{ user_id: string; batch_id: string }>('SELECT user_id, batch_id FROM raw_users WHERE user_id = ANY($1::uuid[])', [run.ids]);
+  const pageOf = await clients.pool.query<{ user_id: string; batch_id: string }>('SELECT user_id, batch_id FROM raw_users WHERE user_id = ANY($1::uuid[])', [
+    run.ids,
+  ]);
   for (const row of pageOf.rows) {
     const started = fetchStart.get(row.batch_id);
     const written = rows.writeTime.get(row.user_id);
@@ -418,7 +441,10 @@ async function main(): Promise<void> {
   const options = readOptions();
   const config = loadConfig();
   const runId = randomUUID().slice(0, 8);
-  const loadAtStart = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadAtStart = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   await ensureStack(config);
 
   const kafka = createKafka(config.kafka, { clientId: 'tributary-bench' });
@@ -499,7 +525,10 @@ async function main(): Promise<void> {
     const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId) : undefined;
     const memory = await offline.stop();
     offline = undefined;
-    const loadAfterPipeline = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    const loadAfterPipeline = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
 
     const throughputAnalysis = await analyse(clients, throughput);
     const pacedAnalysis = paced ? await analyse(clients, paced) : undefined;
@@ -522,7 +551,17 @@ async function main(): Promise<void> {
         progress(`seeds' approach failed, reported without it: ${(error as Error).message}`);
       }
     }
-    const { text, summary } = report(options, raw, throughputAnalysis, pacedAnalysis, seeds, seedsNoLatency, memory, cpu, `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`);
+    const { text, summary } = report(
+      options,
+      raw,
+      throughputAnalysis,
+      pacedAnalysis,
+      seeds,
+      seedsNoLatency,
+      memory,
+      cpu,
+      `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`,
+    );
     process.stdout.write(`${text}\n`);
     if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
   } finally {
@@ -531,7 +570,10 @@ async function main(): Promise<void> {
     service.remove();
     // Closed first: dropping the database ends every connection to it, and an idle pooled one would throw.
     await Promise.allSettled([clients.cassandra.shutdown(), clients.pool.end()]);
-    if (options.keep) progress(`--keep: left database ${sandbox.database}, keyspace ${sandbox.keyspace} and topics ${[...Object.values(sandbox.topics), ...written.topics].join(', ')} in place (run ${runId}); the next run removes them`);
+    if (options.keep)
+      progress(
+        `--keep: left database ${sandbox.database}, keyspace ${sandbox.keyspace} and topics ${[...Object.values(sandbox.topics), ...written.topics].join(', ')} in place (run ${runId}); the next run removes them`,
+      );
     else if (await cleanUp(config, clients.admin, sandbox, written.topics)) forgetRun(runId);
     else progress(`cleanup incomplete: the next run finishes it (${path.relative(ROOT, RUNS_DIR)}/${runId}.json)`);
     await clients.admin.disconnect().catch(() => undefined);

@@ -73,7 +73,12 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push('================================================================================');
   lines.push(`Tributary benchmarks — ${new Date().toISOString()}`);
-  lines.push(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  lines.push(
+    `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average now ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   lines.push('Every figure is from this one run on this machine; ratios compare measurements taken side by side.');
   for (const o of outcomes) {
     lines.push('');
@@ -91,9 +96,13 @@ async function main(): Promise<void> {
     const mark = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
     lines.push('');
     lines.push('── pipeline targets (issue 4)');
-    lines.push(`  end to end ÷ slowest raw limit (${summary.slowestRawLimit?.name ?? 'n/a'}): ${summary.ratioVsRaw?.toFixed(2) ?? 'n/a'} (target ≥ 0.5) ${mark(summary.targets.vsRaw)}`);
+    lines.push(
+      `  end to end ÷ slowest raw limit (${summary.slowestRawLimit?.name ?? 'n/a'}): ${summary.ratioVsRaw?.toFixed(2) ?? 'n/a'} (target ≥ 0.5) ${mark(summary.targets.vsRaw)}`,
+    );
     lines.push(`  end to end ÷ seeds' approach: ${summary.ratioVsSeeds?.toFixed(1) ?? 'n/a'}× (target ≥ 100×) ${mark(summary.targets.vsSeeds)}`);
-    lines.push(`  p99 publish→Cassandra at ~1k users/s: ${summary.pacedP99Ms === undefined ? 'n/a' : `${Math.round(summary.pacedP99Ms)} ms`} (target ≤ 1000 ms) ${mark(summary.targets.p99)}`);
+    lines.push(
+      `  p99 publish→Cassandra at ~1k users/s: ${summary.pacedP99Ms === undefined ? 'n/a' : `${Math.round(summary.pacedP99Ms)} ms`} (target ≤ 1000 ms) ${mark(summary.targets.p99)}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   if (outcomes.some((o) => o.code !== 0)) process.exitCode = 1;

@@ -77,7 +77,10 @@ export class PipelineCounter {
   private async cleanTotals(): Promise<{ transformed: number; sunk: number }> {
     const admin = await this.connectedAdmin();
     const topic = this.config.topics.clean;
-    const [offsets, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: this.sources.sinkGroup, topics: [topic] })]);
+    const [offsets, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId: this.sources.sinkGroup, topics: [topic] }),
+    ]);
     const low = new Map(offsets.map((p) => [p.partition, Number(p.low)]));
     return {
       transformed: held(offsets),

@@ -73,8 +73,59 @@ const TIMEZONES: readonly { offset: string; description: string }[] = [
   { offset: '+12:00', description: 'Auckland, Wellington, Fiji, Kamchatka' },
 ];
 
-const USERNAME_ADJECTIVES = ['angry', 'beautiful', 'big', 'black', 'blue', 'brown', 'crazy', 'golden', 'green', 'happy', 'heavy', 'lazy', 'orange', 'organic', 'purple', 'red', 'sad', 'silver', 'small', 'ticklish', 'tiny', 'white', 'yellow'];
-const USERNAME_ANIMALS = ['bear', 'bird', 'butterfly', 'cat', 'dog', 'duck', 'elephant', 'fish', 'frog', 'goose', 'gorilla', 'koala', 'ladybug', 'leopard', 'lion', 'meercat', 'mouse', 'ostrich', 'panda', 'peacock', 'rabbit', 'snake', 'swan', 'tiger', 'wolf', 'zebra'];
+const USERNAME_ADJECTIVES = [
+  'angry',
+  'beautiful',
+  'big',
+  'black',
+  'blue',
+  'brown',
+  'crazy',
+  'golden',
+  'green',
+  'happy',
+  'heavy',
+  'lazy',
+  'orange',
+  'organic',
+  'purple',
+  'red',
+  'sad',
+  'silver',
+  'small',
+  'ticklish',
+  'tiny',
+  'white',
+  'yellow',
+];
+const USERNAME_ANIMALS = [
+  'bear',
+  'bird',
+  'butterfly',
+  'cat',
+  'dog',
+  'duck',
+  'elephant',
+  'fish',
+  'frog',
+  'goose',
+  'gorilla',
+  'koala',
+  'ladybug',
+  'leopard',
+  'lion',
+  'meercat',
+  'mouse',
+  'ostrich',
+  'panda',
+  'peacock',
+  'rabbit',
+  'snake',
+  'swan',
+  'tiger',
+  'wolf',
+  'zebra',
+];
 
 /**
  * The string the random stream is keyed on, derived like the real API: an 18-character seed
@@ -169,8 +220,13 @@ function generateUser(r: SeededRandom, request: GenerateRequest): RandomUser {
 export function fullYearsBetween(from: Date, to: Date): number {
   let years = to.getUTCFullYear() - from.getUTCFullYear();
   const anniversary = Date.UTC(
-    from.getUTCFullYear() + years, from.getUTCMonth(), from.getUTCDate(),
-    from.getUTCHours(), from.getUTCMinutes(), from.getUTCSeconds(), from.getUTCMilliseconds(),
+    from.getUTCFullYear() + years,
+    from.getUTCMonth(),
+    from.getUTCDate(),
+    from.getUTCHours(),
+    from.getUTCMinutes(),
+    from.getUTCSeconds(),
+    from.getUTCMilliseconds(),
   );
   if (anniversary > to.getTime()) years--;
   return years;

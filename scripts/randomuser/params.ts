@@ -91,7 +91,10 @@ export function parsePage(raw: string | undefined): number {
 /** Comma list, case-insensitive; one unknown code and the whole filter is dropped. */
 export function parseNats(raw: string | undefined): NatCode[] | null {
   if (!raw) return null;
-  const codes = raw.split(',').filter((c) => c !== '').map((c) => c.toUpperCase());
+  const codes = raw
+    .split(',')
+    .filter((c) => c !== '')
+    .map((c) => c.toUpperCase());
   if (codes.length === 0) return null;
   const known = new Set<string>(NAT_CODES);
   if (!codes.every((c) => known.has(c))) return null;
@@ -99,7 +102,11 @@ export function parseNats(raw: string | undefined): NatCode[] | null {
 }
 
 export function parseFields(inc: string | undefined, exc: string | undefined): UserField[] {
-  const list = (raw: string): string[] => raw.split(',').filter((f) => f !== '').map((f) => f.trim().toLowerCase());
+  const list = (raw: string): string[] =>
+    raw
+      .split(',')
+      .filter((f) => f !== '')
+      .map((f) => f.trim().toLowerCase());
   const excluded = new Set(list(exc || ''));
   const included = new Set(list(inc || USER_FIELDS.join(',')).filter((f) => !excluded.has(f)));
   return USER_FIELDS.filter((f) => included.has(f));

@@ -12,10 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DEFAULT_FAULTS, FaultConfigError, FaultInjector, type FaultPatch, type FaultSettings,
-  type TruncationPlan, validateFaultPatch,
-} from './faults';
+import { DEFAULT_FAULTS, FaultConfigError, FaultInjector, type FaultPatch, type FaultSettings, type TruncationPlan, validateFaultPatch } from './faults';
 import { parseUserQuery, UNSUPPORTED_FORMATS } from './params';
 import { quotaExceededMessage, UserQuota } from './quota';
 import { buildResponse, serializeResponse } from './response';
@@ -192,9 +189,10 @@ export async function startRandomUserServer(options: RandomUserServerOptions = {
     if (settings.statusOverride) {
       stats.injected.overridden++;
       const { status, body, contentType } = settings.statusOverride;
-      const fallback = status === 429
-        ? JSON.stringify({ error: quotaExceededMessage(quota.served(client, settings.quotaWindowMs)) })
-        : JSON.stringify({ error: SERVER_ERROR_MESSAGE });
+      const fallback =
+        status === 429
+          ? JSON.stringify({ error: quotaExceededMessage(quota.served(client, settings.quotaWindowMs)) })
+          : JSON.stringify({ error: SERVER_ERROR_MESSAGE });
       return send(res, status, body ?? fallback, { ...JSON_HEADERS, ...(contentType ? { 'Content-Type': contentType } : {}) });
     }
     if ((req.method !== 'GET' && req.method !== 'HEAD') || (version !== undefined && version !== API_VERSION)) {
@@ -221,7 +219,13 @@ export async function startRandomUserServer(options: RandomUserServerOptions = {
     }
 
     const cached = options.cacheResponses ? responseCache.get(url.search) : undefined;
-    const body = cached ?? serializeResponse(buildResponse(query, { now: now(), pictureBaseUrl: options.pictureBaseUrl }), query.format === 'pretty' ? 'pretty' : 'json', query.callback);
+    const body =
+      cached ??
+      serializeResponse(
+        buildResponse(query, { now: now(), pictureBaseUrl: options.pictureBaseUrl }),
+        query.format === 'pretty' ? 'pretty' : 'json',
+        query.callback,
+      );
     if (options.cacheResponses && cached === undefined) responseCache.set(url.search, body);
     quota.record(client, query.results, settings.quotaWindowMs);
     stats.usersServed += query.results;

@@ -42,7 +42,12 @@ async function checkPom(pom: string, repository: string): Promise<Outcome> {
   if (code === 0 && !missing) return { pin: pom, ok: true, detail: 'resolves' };
   const detail = missing
     ? `Maven Central (repository "central") does not serve ${missing}; pick another version in ${pom}`
-    : (unservedArtifact(output, pom) ?? output.split('\n').filter((l) => l.includes('[ERROR]')).slice(0, 3).join('\n'));
+    : (unservedArtifact(output, pom) ??
+      output
+        .split('\n')
+        .filter((l) => l.includes('[ERROR]'))
+        .slice(0, 3)
+        .join('\n'));
   return { pin: pom, ok: false, detail };
 }
 
@@ -88,9 +93,12 @@ async function main(): Promise<number> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  for (const o of outcomes) process.stdout.write(`[pins] ${o.ok ? 'ok  ' : 'FAIL'} ${o.pin}${o.ok ? '' : `\n       ${o.detail.replace(/\n/g, '\n       ')}`}\n`);
+  for (const o of outcomes)
+    process.stdout.write(`[pins] ${o.ok ? 'ok  ' : 'FAIL'} ${o.pin}${o.ok ? '' : `\n       ${o.detail.replace(/\n/g, '\n       ')}`}\n`);
   const failed = outcomes.filter((o) => !o.ok).length;
-  process.stdout.write(`[pins] ${outcomes.length - failed} of ${outcomes.length} pin sets resolve from the registries (${((Date.now() - began) / 1000).toFixed(0)}s)\n`);
+  process.stdout.write(
+    `[pins] ${outcomes.length - failed} of ${outcomes.length} pin sets resolve from the registries (${((Date.now() - began) / 1000).toFixed(0)}s)\n`,
+  );
   return failed === 0 ? 0 : 1;
 }
 

@@ -28,10 +28,13 @@ async function main(argv: string[]): Promise<number> {
       const add = (s: Service): void => {
         if (wanted.has(s.name)) return;
         wanted.add(s.name);
-        s.dependsOn.forEach((name) => add(serviceNamed(name)));
+        for (const name of s.dependsOn) add(serviceNamed(name));
       };
-      only.forEach(add);
-      await fetchAll(ctx, services.filter((s) => wanted.has(s.name)));
+      for (const s of only) add(s);
+      await fetchAll(
+        ctx,
+        services.filter((s) => wanted.has(s.name)),
+      );
       return 0;
     }
     case 'up': {
@@ -39,7 +42,10 @@ async function main(argv: string[]): Promise<number> {
       const report = await up(ctx, only);
       const seconds = ((Date.now() - began) / 1000).toFixed(1);
       if (report.started.length === 0) progress(`already up: nothing to do (${seconds}s)`);
-      else progress(`up in ${seconds}s — started ${report.started.join(', ')}${report.alreadyRunning.length ? `; already running ${report.alreadyRunning.join(', ')}` : ''}`);
+      else
+        progress(
+          `up in ${seconds}s — started ${report.started.join(', ')}${report.alreadyRunning.length ? `; already running ${report.alreadyRunning.join(', ')}` : ''}`,
+        );
       progress(`logs: ${ctx.home}/logs/<service>.log`);
       return 0;
     }

@@ -64,6 +64,10 @@ export async function fetchAll(ctx: StackContext, selected: Service[]): Promise<
   }
   const totalBytes = caches(ctx).reduce((sum, dir) => sum + treeBytes(dir), 0);
   const report = { downloadedBytes: Math.max(0, totalBytes - before), totalBytes, seconds: (Date.now() - began) / 1000 };
-  ctx.progress(`fetched ${mb(report.downloadedBytes)} in ${report.seconds.toFixed(0)}s; ${mb(totalBytes)} in ${caches(ctx).map((d) => d.replace(ctx.root + path.sep, '')).join(', ')}`);
+  ctx.progress(
+    `fetched ${mb(report.downloadedBytes)} in ${report.seconds.toFixed(0)}s; ${mb(totalBytes)} in ${caches(ctx)
+      .map((d) => d.replace(ctx.root + path.sep, ''))
+      .join(', ')}`,
+  );
   return report;
 }

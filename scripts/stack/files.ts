@@ -8,5 +8,7 @@ export function writeIfChanged(file: string, content: string): void {
 
 /** key=value lines for Java .properties / zoo.cfg files. */
 export function properties(entries: Record<string, string | number | boolean>): string {
-  return Object.entries(entries).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return `${Object.entries(entries)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
 }

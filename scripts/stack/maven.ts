@@ -59,7 +59,11 @@ function mvn(mvnBin: string, args: string[], what: string, pomPath: string, prog
         return;
       }
       const reason = /No space left on device/i.test(tail) ? 'out of disk' : (unservedArtifact(tail, pomPath) ?? 'download failed');
-      const errors = tail.split('\n').filter((l) => l.includes('[ERROR]')).slice(0, 5).join('\n');
+      const errors = tail
+        .split('\n')
+        .filter((l) => l.includes('[ERROR]'))
+        .slice(0, 5)
+        .join('\n');
       reject(new StackError('maven', `${what}: ${reason} (mvn exit ${code})\n${errors || tail.slice(-1500)}`));
     });
   });
@@ -75,6 +79,12 @@ export async function resolveClasspath(mvnBin: string, pomPath: string, cacheDir
     if (cached.split(':').every((jar) => existsSync(jar))) return cached;
   }
   progress(`resolving ${path.relative(process.cwd(), pomPath)} from Maven Central (cached in ~/.m2 after the first time)`);
-  await mvn(mvnBin, ['-f', pomPath, `${DEPENDENCY_PLUGIN}:build-classpath`, `-Dmdep.outputFile=${cacheFile}`, '-Dmdep.includeScope=runtime'], path.basename(path.dirname(pomPath)), path.relative(process.cwd(), pomPath), progress);
+  await mvn(
+    mvnBin,
+    ['-f', pomPath, `${DEPENDENCY_PLUGIN}:build-classpath`, `-Dmdep.outputFile=${cacheFile}`, '-Dmdep.includeScope=runtime'],
+    path.basename(path.dirname(pomPath)),
+    path.relative(process.cwd(), pomPath),
+    progress,
+  );
   return readFileSync(cacheFile, 'utf8').trim();
 }

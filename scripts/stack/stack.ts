@@ -44,7 +44,11 @@ async function ensureRunning(service: Service, ctx: StackContext): Promise<'star
 }
 
 /** `report` is filled as services start, so a caller still knows what was started when `up` fails. */
-export async function up(ctx: StackContext, only: Service[] = coreServices, report: UpReport = { started: [], alreadyRunning: [], provisioned: false }): Promise<UpReport> {
+export async function up(
+  ctx: StackContext,
+  only: Service[] = coreServices,
+  report: UpReport = { started: [], alreadyRunning: [], provisioned: false },
+): Promise<UpReport> {
   const pending = new Map<string, Promise<void>>();
   const launch = (service: Service): Promise<void> => {
     let promise = pending.get(service.name);

@@ -138,7 +138,8 @@ async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void
   const killDeadline = Date.now() + 10_000;
   while (running().length > 0 && Date.now() < killDeadline) await sleep(200);
   const left = running();
-  if (left.length > 0) throw new StackError(service.name, `processes ${left.join(', ')} of its previous run (group ${previous.pid}) do not end`, ctx.logFile(service.name));
+  if (left.length > 0)
+    throw new StackError(service.name, `processes ${left.join(', ')} of its previous run (group ${previous.pid}) do not end`, ctx.logFile(service.name));
   const zombies = leftovers();
   if (zombies.length > 0) ctx.progress(`${service.name}: ${zombies.join(', ')} of its previous run ended but no parent has reaped them; starting anyway`);
 }
@@ -186,11 +187,19 @@ export async function start(service: Service, ctx: StackContext): Promise<void> 
   const log = ctx.logFile(service.name);
   const port = service.port(ctx);
   if (await portInUse(ctx.config.host, port)) {
-    throw new StackError(service.name, `port ${port} is already taken by another process (not started by this stack); stop it or set the port's environment variable`, log);
+    throw new StackError(
+      service.name,
+      `port ${port} is already taken by another process (not started by this stack); stop it or set the port's environment variable`,
+      log,
+    );
   }
   const free = statfsSync(ctx.home);
   if (free.bavail * free.bsize < MIN_FREE_DISK_BYTES) {
-    throw new StackError(service.name, `out of disk: ${Math.round((free.bavail * free.bsize) / 1024 ** 2)} MB free under ${ctx.home}, at least 2 GB needed`, log);
+    throw new StackError(
+      service.name,
+      `out of disk: ${Math.round((free.bavail * free.bsize) / 1024 ** 2)} MB free under ${ctx.home}, at least 2 GB needed`,
+      log,
+    );
   }
   await awaitLeftovers(service, ctx);
   const launch = await service.prepare(ctx);
@@ -240,7 +249,11 @@ async function waitReady(service: Service, ctx: StackContext, exited: () => numb
     if (error === undefined) return;
     lastError = error;
     if (Date.now() > deadline) {
-      throw new StackError(service.name, `did not answer within ${service.readyTimeoutMs / 1000}s (last probe: ${lastError}). Last log lines:\n${logTail(log)}`, log);
+      throw new StackError(
+        service.name,
+        `did not answer within ${service.readyTimeoutMs / 1000}s (last probe: ${lastError}). Last log lines:\n${logTail(log)}`,
+        log,
+      );
     }
     if (Date.now() - announced > 15_000) {
       ctx.progress(`${service.name}: still starting (${Math.round((deadline - Date.now()) / 1000)}s left before giving up)`);

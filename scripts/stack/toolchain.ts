@@ -16,7 +16,10 @@ export function canApt(): boolean {
 /** Runs apt-get with its output streamed to the progress callback; fails with the package named. */
 export async function aptInstall(packages: string[], progress: (m: string) => void): Promise<void> {
   progress(`installing ${packages.join(' ')} with apt-get (one time)`);
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
     await new Promise<void>((resolve, reject) => {
       const child = spawn('apt-get', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
       let tail = '';

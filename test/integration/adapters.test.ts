@@ -25,8 +25,7 @@ describe('kafka adapter', () => {
       await consumer.subscribe({ topic, fromBeginning: true });
       const received = await new Promise<{ key: string; value: string; header: string }>((resolve) => {
         void consumer.run({
-          eachMessage: async ({ message }) =>
-            resolve({ key: String(message.key), value: String(message.value), header: String(message.headers?.source) }),
+          eachMessage: async ({ message }) => resolve({ key: String(message.key), value: String(message.value), header: String(message.headers?.source) }),
         });
       });
       expect(received).toEqual({ key: 'user-1', value: 'hello', header: 'test' });
@@ -43,7 +42,15 @@ describe('schema registry adapter', () => {
   it('registers an Avro schema and resolves it by id, with the Confluent wire format', async () => {
     const registry = createSchemaRegistry(config.schemaRegistry);
     const subject = `test-adapter-${randomUUID()}-value`;
-    const schema = { type: 'record', name: 'Probe', namespace: 'dev.tributary.test', fields: [{ name: 'id', type: 'string' }, { name: 'n', type: 'int' }] };
+    const schema = {
+      type: 'record',
+      name: 'Probe',
+      namespace: 'dev.tributary.test',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'n', type: 'int' },
+      ],
+    };
     const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
     expect(id).toBeGreaterThan(0);
     const byId = (await fetch(`${config.schemaRegistry.url}/schemas/ids/${id}`).then((r) => r.json())) as { schema: string };
@@ -83,7 +90,12 @@ describe('cassandra adapter', () => {
     const client = createCassandra(config.cassandra);
     const id = randomUUID();
     try {
-      await client.execute('INSERT INTO created_users (id, first_name, nat, dob) VALUES (?, ?, ?, ?)', [id, 'Ärvid', 'SE', new Date('1990-01-02T03:04:05.000Z')]);
+      await client.execute('INSERT INTO created_users (id, first_name, nat, dob) VALUES (?, ?, ?, ?)', [
+        id,
+        'Ärvid',
+        'SE',
+        new Date('1990-01-02T03:04:05.000Z'),
+      ]);
       const result = await client.execute('SELECT first_name, nat, dob FROM created_users WHERE id = ?', [id]);
       expect(result.rowLength).toBe(1);
       expect(result.first().get('first_name')).toBe('Ärvid');

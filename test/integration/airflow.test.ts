@@ -42,10 +42,15 @@ interface DagTestRun {
 
 function dagTest(date: string, env: Record<string, string> = {}): Promise<DagTestRun> {
   return new Promise((resolve) => {
-    execFile(cli.bin, ['dags', 'test', DAG, date], { env: { ...process.env, ...cli.env, ...env }, timeout: 10 * MINUTE, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      cli.bin,
+      ['dags', 'test', DAG, date],
+      { env: { ...process.env, ...cli.env, ...env }, timeout: 10 * MINUTE, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -152,74 +157,86 @@ afterAll(async () => {
 describe('Airflow DAG user_pipeline', () => {
   let ids: string[] = [];
 
-  it(`puts ${DATE}'s users into Cassandra: fetch, drain publish, data-quality check`, async () => {
-    const run = await dagTest(DATE);
-    if (run.code !== 0) throw new Error(`airflow dags test exited ${run.code}:\n${tail(run)}`);
+  it(
+    `puts ${DATE}'s users into Cassandra: fetch, drain publish, data-quality check`,
+    async () => {
+      const run = await dagTest(DATE);
+      if (run.code !== 0) throw new Error(`airflow dags test exited ${run.code}:\n${tail(run)}`);
 
-    ids = await userIdsOfBatch(pool, BATCH);
-    expect(ids).toHaveLength(USERS_PER_RUN);
-    const found = await idsInCassandra(cassandra, ids);
-    expect(found).toHaveLength(ids.length);
-    expect(new Set(found)).toEqual(new Set(ids));
-    expect(await pendingOutbox(pool, ids)).toBe(0);
+      ids = await userIdsOfBatch(pool, BATCH);
+      expect(ids).toHaveLength(USERS_PER_RUN);
+      const found = await idsInCassandra(cassandra, ids);
+      expect(found).toHaveLength(ids.length);
+      expect(new Set(found)).toEqual(new Set(ids));
+      expect(await pendingOutbox(pool, ids)).toBe(0);
 
-    // The run is in Airflow's database, as the UI lists it.
-    const dagRun = await runOf(DATE);
-    expect(dagRun.state).toBe('success');
-    expect(await taskStates(dagRun)).toEqual({
-      fetch: { state: 'success', tries: 1 },
-      drain_publish: { state: 'success', tries: 1 },
-      check_users_in_cassandra: { state: 'success', tries: 1 },
-    });
-    expect(await fetchReportOf(dagRun)).toMatchObject({
-      batchId: BATCH,
-      seed: '2026-01-01T00-00-00',
-      page: 1,
-      fetched: USERS_PER_RUN,
-      valid: USERS_PER_RUN,
-      persisted: USERS_PER_RUN,
-      queued: USERS_PER_RUN,
-    });
-  }, 10 * MINUTE);
+      // The run is in Airflow's database, as the UI lists it.
+      const dagRun = await runOf(DATE);
+      expect(dagRun.state).toBe('success');
+      expect(await taskStates(dagRun)).toEqual({
+        fetch: { state: 'success', tries: 1 },
+        drain_publish: { state: 'success', tries: 1 },
+        check_users_in_cassandra: { state: 'success', tries: 1 },
+      });
+      expect(await fetchReportOf(dagRun)).toMatchObject({
+        batchId: BATCH,
+        seed: '2026-01-01T00-00-00',
+        page: 1,
+        fetched: USERS_PER_RUN,
+        valid: USERS_PER_RUN,
+        persisted: USERS_PER_RUN,
+        queued: USERS_PER_RUN,
+      });
+    },
+    10 * MINUTE,
+  );
 
-  it(`adds nothing when ${DATE} runs again`, async () => {
-    expect(ids).toHaveLength(USERS_PER_RUN);
-    const before = await updatedAtInCassandra(ids);
-    expect(before.size).toBe(USERS_PER_RUN);
+  it(
+    `adds nothing when ${DATE} runs again`,
+    async () => {
+      expect(ids).toHaveLength(USERS_PER_RUN);
+      const before = await updatedAtInCassandra(ids);
+      expect(before.size).toBe(USERS_PER_RUN);
 
-    const run = await dagTest(DATE);
-    if (run.code !== 0) throw new Error(`airflow dags test exited ${run.code}:\n${tail(run)}`);
+      const run = await dagTest(DATE);
+      if (run.code !== 0) throw new Error(`airflow dags test exited ${run.code}:\n${tail(run)}`);
 
-    // Same seed and page: the same users, upserted in place; nothing new queued, published or sunk.
-    expect(new Set(await userIdsOfBatch(pool, BATCH))).toEqual(new Set(ids));
-    expect(await fetchReportOf(await runOf(DATE))).toMatchObject({ batchId: BATCH, fetched: USERS_PER_RUN, persisted: USERS_PER_RUN, queued: 0 });
-    expect(await pendingOutbox(pool, ids)).toBe(0);
-    expect(await updatedAtInCassandra(ids)).toEqual(before);
-  }, 10 * MINUTE);
+      // Same seed and page: the same users, upserted in place; nothing new queued, published or sunk.
+      expect(new Set(await userIdsOfBatch(pool, BATCH))).toEqual(new Set(ids));
+      expect(await fetchReportOf(await runOf(DATE))).toMatchObject({ batchId: BATCH, fetched: USERS_PER_RUN, persisted: USERS_PER_RUN, queued: 0 });
+      expect(await pendingOutbox(pool, ids)).toBe(0);
+      expect(await updatedAtInCassandra(ids)).toEqual(before);
+    },
+    10 * MINUTE,
+  );
 
-  it('fails the fetch task with the function error when the randomuser API fails', async () => {
-    server!.setFaults({ statusOverride: { status: 500 } });
-    let run: DagTestRun;
-    try {
-      // One retry, one second apart: the retry is exercised without the default 30 s delay.
-      run = await dagTest(FAILING_DATE, { USER_PIPELINE_RETRIES: '1', USER_PIPELINE_RETRY_DELAY_SECONDS: '1' });
-    } finally {
-      server!.resetFaults();
-    }
+  it(
+    'fails the fetch task with the function error when the randomuser API fails',
+    async () => {
+      server!.setFaults({ statusOverride: { status: 500 } });
+      let run: DagTestRun;
+      try {
+        // One retry, one second apart: the retry is exercised without the default 30 s delay.
+        run = await dagTest(FAILING_DATE, { USER_PIPELINE_RETRIES: '1', USER_PIPELINE_RETRY_DELAY_SECONDS: '1' });
+      } finally {
+        server!.resetFaults();
+      }
 
-    expect(run.code).not.toBe(0);
-    expect(run.output).toContain('DagRun failed');
-    // The operator raises on the Lambda FunctionError; the function's own message is in the task log.
-    expect(run.output).toContain('Lambda function execution resulted in error');
-    expect(run.output).toMatch(/RandomUserError: randomuser \S+seed=2026-01-02T00-00-00\S*: HTTP 500/);
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain('DagRun failed');
+      // The operator raises on the Lambda FunctionError; the function's own message is in the task log.
+      expect(run.output).toContain('Lambda function execution resulted in error');
+      expect(run.output).toMatch(/RandomUserError: randomuser \S+seed=2026-01-02T00-00-00\S*: HTTP 500/);
 
-    const dagRun = await runOf(FAILING_DATE);
-    expect(dagRun.state).toBe('failed');
-    expect(await taskStates(dagRun)).toEqual({
-      fetch: { state: 'failed', tries: 2 },
-      drain_publish: { state: 'upstream_failed', tries: 0 },
-      check_users_in_cassandra: { state: 'upstream_failed', tries: 0 },
-    });
-    expect(await userIdsOfBatch(pool, FAILING_BATCH)).toEqual([]);
-  }, 10 * MINUTE);
+      const dagRun = await runOf(FAILING_DATE);
+      expect(dagRun.state).toBe('failed');
+      expect(await taskStates(dagRun)).toEqual({
+        fetch: { state: 'failed', tries: 2 },
+        drain_publish: { state: 'upstream_failed', tries: 0 },
+        check_users_in_cassandra: { state: 'upstream_failed', tries: 0 },
+      });
+      expect(await userIdsOfBatch(pool, FAILING_BATCH)).toEqual([]);
+    },
+    10 * MINUTE,
+  );
 });

@@ -24,7 +24,17 @@ import { createContext } from '../../scripts/stack/context';
 import { cassandra as cassandraService } from '../../scripts/stack/services/cassandra';
 import { kafka as kafkaService } from '../../scripts/stack/services/kafka';
 import { start, stop } from '../../scripts/stack/supervisor';
-import { config, idsInCassandra, invoke, pendingOutbox, root, startFunctions, startRandomUser, userIdsOfBatch, waitForCassandra } from '../support/pipeline-harness';
+import {
+  config,
+  idsInCassandra,
+  invoke,
+  pendingOutbox,
+  root,
+  startFunctions,
+  startRandomUser,
+  userIdsOfBatch,
+  waitForCassandra,
+} from '../support/pipeline-harness';
 
 const execFileAsync = promisify(execFile);
 
@@ -108,7 +118,11 @@ describe('the pipeline under sls offline start', () => {
     for (let i = 0; i < ids.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)]);
     expect(await idsInCassandra(cassandra, ids)).toEqual([]);
 
-    const { stderr } = await execFileAsync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/replay.ts', '--since', since.toISOString()], { cwd: root });
+    const { stderr } = await execFileAsync(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/replay.ts', '--since', since.toISOString()],
+      { cwd: root },
+    );
     expect(stderr).toMatch(new RegExp(`\\[replay\\] queued \\d+ users last seen since ${since.toISOString().replace(/[.]/g, '\\.')}`));
     expect(stderr).toMatch(/\[replay\] published \d+\/\d+ \(0 left in the outbox/);
     await expectExactlyOnceInCassandra(ids);
@@ -149,7 +163,9 @@ describe('the pipeline under sls offline start', () => {
     const batchId = `seed:${seed}:page:1:n:${results}`;
     // Hold the fetch between its chunks, deterministically: an uncommitted row for a user of the
     // second chunk makes that chunk's upsert wait on the key until this transaction ends.
-    const blocked = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date() })[USERS_PER_PERSIST_CALL + 500]!.login.uuid.toLowerCase();
+    const blocked = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date() })[
+      USERS_PER_PERSIST_CALL + 500
+    ]!.login.uuid.toLowerCase();
     const blocker = await pool.connect();
     try {
       await blocker.query('BEGIN');
@@ -196,14 +212,25 @@ describe('the pipeline under sls offline start', () => {
       await start(cassandraService, ctx);
       await expectExactlyOnceInCassandra(ids, 240_000);
       // The sink failed while Cassandra was away, and said so, rather than reporting success.
-      expect(readFileSync(functionsLog, 'utf8').slice(functionsLogStart)).toMatch(/sink ← users\.clean-\d+ offsets \d+-\d+ \(\d+ records?\) \d+ ms: failed: All host\(s\) tried for query failed/);
+      expect(readFileSync(functionsLog, 'utf8').slice(functionsLogStart)).toMatch(
+        /sink ← users\.clean-\d+ offsets \d+-\d+ \(\d+ records?\) \d+ ms: failed: All host\(s\) tried for query failed/,
+      );
     } finally {
-      if (!(await cassandraService.probe(ctx).then(() => true, () => false))) await start(cassandraService, ctx);
+      if (
+        !(await cassandraService.probe(ctx).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await start(cassandraService, ctx);
     }
   }, 420_000);
 
-  it('writes log lines that carry their own invocation\'s Kafka batch, though invocations run concurrently in one process', () => {
-    const lines = readFileSync(functionsLog, 'utf8').slice(functionsLogStart).split('\n').filter((l) => l.startsWith('{'));
+  it("writes log lines that carry their own invocation's Kafka batch, though invocations run concurrently in one process", () => {
+    const lines = readFileSync(functionsLog, 'utf8')
+      .slice(functionsLogStart)
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     const reports = lines
       .map((l) => JSON.parse(l) as { message?: string; kafka_batch?: string; received?: number })
       .filter((entry) => entry.message === 'transformed' || entry.message === 'sunk');

@@ -170,7 +170,10 @@ describe('HTTP 5xx', () => {
     const result = await fetch(request);
 
     expect(result.attempts).toBe(3);
-    expect(retries.map((r) => [r.attempt, r.kind, r.status])).toEqual([[1, 'http', status], [2, 'http', status]]);
+    expect(retries.map((r) => [r.attempt, r.kind, r.status])).toEqual([
+      [1, 'http', status],
+      [2, 'http', status],
+    ]);
     expect(retries[0]?.message).toContain(SERVER_ERROR_MESSAGE);
     expect(server().stats()).toMatchObject({ requests: 3, byStatus: { [status]: 2, 200: 1 }, injected: { failed: 2 } });
     expect(result.body).toEqual(clean.body);
@@ -188,7 +191,9 @@ describe('HTTP 5xx', () => {
     expect(error.name).toBe('RandomUserError');
     expect(error.kind).toBe('http');
     expect(error.status).toBe(500);
-    expect(error.message).toBe(`randomuser ${server().apiUrl}?results=5&seed=always-500: HTTP 500: ${JSON.stringify({ error: SERVER_ERROR_MESSAGE })} (after 4 attempts)`);
+    expect(error.message).toBe(
+      `randomuser ${server().apiUrl}?results=5&seed=always-500: HTTP 500: ${JSON.stringify({ error: SERVER_ERROR_MESSAGE })} (after 4 attempts)`,
+    );
     expect(server().stats()).toMatchObject({ requests: 4, byStatus: { 500: 4 }, usersServed: 0 });
     // Exponential backoff: base × 2^(n-1), full jitter pinned.
     expect(retries.map((r) => r.delayMs)).toEqual([1, 2, 3].map((n) => delayFor(n, 1)));
@@ -483,9 +488,7 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
     expect((outcome as Error).message).toBe(reason);
     if ('error' in body) expect((outcome as MalformedResponseError).apiError).toBe(SERVER_ERROR_MESSAGE);
     expect(events).toEqual(['persist users=0 rejected=1', 'threw']);
-    expect(batches).toEqual([
-      { batchId: 'seed:envelope:page:1:n:10', users: [], rejected: [{ reason: `response: ${reason}`, record: body }] },
-    ]);
+    expect(batches).toEqual([{ batchId: 'seed:envelope:page:1:n:10', users: [], rejected: [{ reason: `response: ${reason}`, record: body }] }]);
     expect(server().stats().requests).toBe(1); // a well-formed HTTP answer: not retried
   });
 
@@ -532,10 +535,14 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
     ];
     expect(batches).toHaveLength(1);
     expect(batches[0]?.rejected).toEqual(expectedRejected);
-    const goodUuids = [0, 2, 9].map((i) => String(((records[i] as Record<string, Record<string, unknown>>).login as Record<string, unknown>).uuid).toLowerCase());
+    const goodUuids = [0, 2, 9].map((i) =>
+      String(((records[i] as Record<string, Record<string, unknown>>).login as Record<string, unknown>).uuid).toLowerCase(),
+    );
     expect(batches[0]?.users.map((u) => u.login.uuid)).toEqual(goodUuids);
     expect(report).toMatchObject<Partial<FetchReport>>({ fetched: 10, valid: 3, rejected: 7, persisted: 3, queued: 3, attempts: 1 });
-    expect(warnings).toEqual([['records rejected', { batchId: 'seed:crafted:page:1:n:10', rejected: 7, first: 'results[1] dob.age: expected number, got string' }]]);
+    expect(warnings).toEqual([
+      ['records rejected', { batchId: 'seed:crafted:page:1:n:10', rejected: 7, first: 'results[1] dob.age: expected number, got string' }],
+    ]);
   });
 
   it('hands duplicates within a batch on as they came (persist dedupes by login.uuid)', async () => {

@@ -6,7 +6,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createCassandra } from '../../layers/adapters/cassandra';
-import { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createPool } from '../../layers/adapters/postgres';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, rawUserSchema, toRawAvro } from '../../layers/domain/avro';
@@ -22,7 +21,14 @@ const pool = createPool(config.postgres);
 const cassandra = createCassandra(config.cassandra);
 const codec = createAvroCodec(config.schemaRegistry);
 const tag = randomUUID().slice(0, 8);
-const users = generateUsers({ results: 3, seed: `invoke-${tag}`, page: 1, nats: null, gender: null, now: new Date('2026-01-01T00:00:00Z') }) as unknown as RandomUser[];
+const users = generateUsers({
+  results: 3,
+  seed: `invoke-${tag}`,
+  page: 1,
+  nats: null,
+  gender: null,
+  now: new Date('2026-01-01T00:00:00Z'),
+}) as unknown as RandomUser[];
 const ids = users.map((u) => u.login.uuid);
 const extraIds: string[] = [];
 
@@ -48,7 +54,15 @@ function kafkaEvent(topic: string, values: Buffer[]): unknown {
     eventSource: 'SelfManagedKafka',
     bootstrapServers: config.kafka.brokers.join(','),
     records: {
-      [`${topic}-0`]: values.map((value, offset) => ({ topic, partition: 0, offset, timestamp: Date.now(), timestampType: 'CREATE_TIME', value: value.toString('base64'), headers: [] })),
+      [`${topic}-0`]: values.map((value, offset) => ({
+        topic,
+        partition: 0,
+        offset,
+        timestamp: Date.now(),
+        timestampType: 'CREATE_TIME',
+        value: value.toString('base64'),
+        headers: [],
+      })),
     },
   };
 }
@@ -64,7 +78,11 @@ afterAll(async () => {
 describe('sls invoke local', () => {
   it('persist stores a batch in PostgreSQL', async () => {
     // No Lambda API to nudge publish at: the next test's publish must be what drains these rows.
-    const report = await invokeLocal<{ persisted: number; queued: number }>('persist', { batchId: `invoke-${tag}`, users, rejected: [] }, { LAMBDA_ENDPOINT: 'http://127.0.0.1:9' });
+    const report = await invokeLocal<{ persisted: number; queued: number }>(
+      'persist',
+      { batchId: `invoke-${tag}`, users, rejected: [] },
+      { LAMBDA_ENDPOINT: 'http://127.0.0.1:9' },
+    );
     expect(report).toMatchObject({ persisted: 3, queued: 3 });
     const rows = await pool.query('SELECT user_id FROM raw_users WHERE user_id = ANY($1::uuid[])', [ids]);
     expect(rows.rowCount).toBe(3);
@@ -115,7 +133,13 @@ describe('sls invoke local', () => {
       extraIds.push(...rows.rows.map((r) => r.user_id));
       // persist nudged publish; the running functions carry the users on to Cassandra. Waiting for
       // them also leaves no record of this test on users.clean for a later consumer to sink.
-      expect(await waitForCassandra(cassandra, rows.rows.map((r) => r.user_id), 120_000)).toBe(25);
+      expect(
+        await waitForCassandra(
+          cassandra,
+          rows.rows.map((r) => r.user_id),
+          120_000,
+        ),
+      ).toBe(25);
     }, 180_000);
   });
 });

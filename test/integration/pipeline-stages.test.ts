@@ -80,7 +80,7 @@ afterAll(async () => {
   // Leave the stack's tables as they were: this run's users go.
   await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [touchedIds]);
   await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [touchedIds]);
-  await pool.query("DELETE FROM rejected_users WHERE batch_id LIKE $1", [`%-${run}`]);
+  await pool.query('DELETE FROM rejected_users WHERE batch_id LIKE $1', [`%-${run}`]);
   for (let i = 0; i < touchedIds.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [touchedIds.slice(i, i + 100)]);
   await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
   await Promise.allSettled([admin.disconnect(), producer.disconnect(), pool.end(), cassandra.shutdown()]);
@@ -91,7 +91,11 @@ describe('persist', () => {
     const batch = users(`persist-${run}`, 50);
     const bad = { ...batch[0], login: { ...batch[0]!.login, uuid: 'not-a-uuid' } };
     const deps = { rawUsers, triggerPublish: async () => undefined, log: quiet };
-    const first = await persistUsers(deps, { batchId: `b1-${run}`, users: [...batch, batch[3]!, bad as unknown as RandomUser], rejected: [{ reason: 'results[9] email: missing', record: { nul: 'a\u0000b' } }] });
+    const first = await persistUsers(deps, {
+      batchId: `b1-${run}`,
+      users: [...batch, batch[3]!, bad as unknown as RandomUser],
+      rejected: [{ reason: 'results[9] email: missing', record: { nul: 'a\u0000b' } }],
+    });
     expect(first).toEqual({ batchId: `b1-${run}`, persisted: 50, queued: 50, rejected: 2 });
 
     const again = await persistUsers(deps, { batchId: `b2-${run}`, users: batch, rejected: [] });
@@ -100,7 +104,10 @@ describe('persist', () => {
     expect((await persistUsers(deps, { batchId: `b3-${run}`, users: changed, rejected: [] })).queued).toBe(1);
 
     const ids = batch.map((u) => u.login.uuid);
-    const rows = await pool.query<{ n: string; seen: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE last_seen_at > first_seen_at) AS seen FROM raw_users WHERE user_id = ANY($1::uuid[])', [ids]);
+    const rows = await pool.query<{ n: string; seen: string }>(
+      'SELECT count(*) AS n, count(*) FILTER (WHERE last_seen_at > first_seen_at) AS seen FROM raw_users WHERE user_id = ANY($1::uuid[])',
+      [ids],
+    );
     expect(rows.rows[0]).toEqual({ n: '50', seen: '50' });
     const rejected = await pool.query<{ reason: string }>('SELECT reason FROM rejected_users WHERE batch_id = $1 ORDER BY id', [`b1-${run}`]);
     expect(rejected.rows.map((r) => r.reason)).toEqual(['results[9] email: missing', expect.stringMatching(/^users\[51\] login\.uuid: /)]);
@@ -132,8 +139,20 @@ describe('publish → transform → sink', () => {
 
   it('transforms raw records to clean ones and dead-letters a poison message with its reason, the batch going on', async () => {
     const raw = asRecords(topics.raw, await readAll(topics.raw, 300));
-    const poison: KafkaRecordIn = { topic: topics.raw, partition: 0, offset: 999, timestamp: Date.now(), key: Buffer.from('poison'), value: Buffer.from('{"not":"avro"}'), headers: {} };
-    const report = await transformRecords({ writer: kafkaTopicWriter(producer), codec, topics: { clean: topics.clean, dlq: topics.dlq }, log: quiet }, [...raw.slice(0, 150), poison, ...raw.slice(150)]);
+    const poison: KafkaRecordIn = {
+      topic: topics.raw,
+      partition: 0,
+      offset: 999,
+      timestamp: Date.now(),
+      key: Buffer.from('poison'),
+      value: Buffer.from('{"not":"avro"}'),
+      headers: {},
+    };
+    const report = await transformRecords({ writer: kafkaTopicWriter(producer), codec, topics: { clean: topics.clean, dlq: topics.dlq }, log: quiet }, [
+      ...raw.slice(0, 150),
+      poison,
+      ...raw.slice(150),
+    ]);
     expect(report).toEqual({ received: 301, transformed: 300, deadLettered: 1 });
 
     const [dead] = await readAll(topics.dlq, 1);
@@ -145,7 +164,13 @@ describe('publish → transform → sink', () => {
 
   it('sinks clean records into Cassandra exactly once per user, however often they are replayed', async () => {
     const clean = asRecords(topics.clean, await readAll(topics.clean, 300));
-    const deps = { createdUsers: cassandraCreatedUsers(cassandra, config.cassandra.writeConcurrency), writer: kafkaTopicWriter(producer), codec, topics: { dlq: topics.dlq }, log: quiet };
+    const deps = {
+      createdUsers: cassandraCreatedUsers(cassandra, config.cassandra.writeConcurrency),
+      writer: kafkaTopicWriter(producer),
+      codec,
+      topics: { dlq: topics.dlq },
+      log: quiet,
+    };
     expect(await sinkRecords(deps, clean)).toEqual({ received: 300, written: 300, deadLettered: 0 });
     expect(await sinkRecords(deps, [...clean, ...clean.slice(0, 10)])).toEqual({ received: 310, written: 300, deadLettered: 0 });
 
@@ -154,7 +179,9 @@ describe('publish → transform → sink', () => {
     expect(row.get('first_name')).toBe(sample.name.first);
     expect(row.get('post_code')).toBe(String(sample.location.postcode));
     expect((row.get('dob') as Date).toISOString()).toBe(new Date(sample.dob.date).toISOString());
-    expect(row.get('address')).toBe(`${sample.location.street.number} ${sample.location.street.name}, ${sample.location.city}, ${sample.location.state}, ${sample.location.country}`);
+    expect(row.get('address')).toBe(
+      `${sample.location.street.number} ${sample.location.street.name}, ${sample.location.city}, ${sample.location.state}, ${sample.location.country}`,
+    );
     let found = 0;
     for (let i = 0; i < ids.length; i += 100) {
       const result = await cassandra.execute('SELECT id FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)]);
@@ -192,7 +219,12 @@ describe('one publisher at a time', () => {
     await inSend;
 
     await persistUsers(persistDeps, { batchId: `sole-b-${run}`, users: second, rejected: [] });
-    expect(await publishOutbox({ ...deps, writer: kafkaTopicWriter(producer) }, { batchSize: 1000, maxBatches: 100 })).toEqual({ published: 0, deadLettered: 0, batches: 0, turnedAway: true });
+    expect(await publishOutbox({ ...deps, writer: kafkaTopicWriter(producer) }, { batchSize: 1000, maxBatches: 100 })).toEqual({
+      published: 0,
+      deadLettered: 0,
+      batches: 0,
+      turnedAway: true,
+    });
     letSendGo();
     expect(await draining).toEqual({ published: 50, deadLettered: 0, batches: 2, turnedAway: false });
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../layers/config';
-import { AvroCodec, SchemaRegistrationError } from '../../layers/adapters/avro-codec';
+import { SchemaRegistrationError } from '../../layers/adapters/avro-codec';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
 import { cleanUserSchema, cleanUserType, type AvroRecordSchema } from '../../layers/domain/avro';
 import type { CleanUser } from '../../layers/domain/transform';

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Message } from 'kafkajs';
 import { loadConfig, topology } from '../../layers/config';
-import { AvroCodec, type RegisteredSchema } from '../../layers/adapters/avro-codec';
+import type { RegisteredSchema } from '../../layers/adapters/avro-codec';
 import { createCassandra, migrateKeyspace } from '../../layers/adapters/cassandra';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
@@ -74,7 +74,15 @@ function utcStamp(d: Date): string {
 function ageBucket(dob: Date, at: Date): string {
   const age = at.getUTCFullYear() - dob.getUTCFullYear() - (utcStamp(at) < utcStamp(dob) ? 1 : 0);
   if (age < 0) return 'unknown';
-  for (const [bound, label] of [[18, '0-17'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [55, '45-54'], [65, '55-64']] as const) if (age < bound) return label;
+  for (const [bound, label] of [
+    [18, '0-17'],
+    [25, '18-24'],
+    [35, '25-34'],
+    [45, '35-44'],
+    [55, '45-54'],
+    [65, '55-64'],
+  ] as const)
+    if (age < bound) return label;
   return '65+';
 }
 
@@ -137,8 +145,16 @@ async function runJob(): Promise<string> {
  * next run replays it with the same offsets and the same state.
  */
 function forgetLastCommit(): number {
-  const ids = (dir: string): number[] => readdirSync(path.join(checkpointDir, dir)).filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => a - b);
-  const sourceOffsets = (id: number): string => readFileSync(path.join(checkpointDir, 'offsets', String(id)), 'utf8').split('\n').slice(2).join('\n');
+  const ids = (dir: string): number[] =>
+    readdirSync(path.join(checkpointDir, dir))
+      .filter((f) => /^\d+$/.test(f))
+      .map(Number)
+      .sort((a, b) => a - b);
+  const sourceOffsets = (id: number): string =>
+    readFileSync(path.join(checkpointDir, 'offsets', String(id)), 'utf8')
+      .split('\n')
+      .slice(2)
+      .join('\n');
   const batches = ids('offsets');
   const lastData = [...batches].reverse().find((id, i, rev) => rev[i + 1] === undefined || sourceOffsets(id) !== sourceOffsets(rev[i + 1]!));
   if (lastData === undefined) throw new Error(`no data batch in ${checkpointDir}`);
@@ -179,63 +195,83 @@ afterAll(async () => {
 });
 
 describe('the Spark job over a known set of users', () => {
-  it('writes per-minute signups by nationality, gender and age bucket equal to an independent count', async () => {
-    const v1 = await codec.register(subject, cleanUserSchema);
-    const users = cleanUsers('first', 240);
-    // Four minutes of signups, about one a second.
-    const batch = users.map((user, i) => ({ user, at: base + i * 997 }));
-    // A retried transform batch: the same users again half a second later (same minute).
-    const retried = batch.filter(({ at }) => at % MINUTE < 59_000).slice(0, 12).map(({ user, at }) => ({ user, at: at + 500 }));
-    await produce(batch, v1);
-    await produce(retried, v1);
-    // Records that are not clean users are skipped, never crash the job.
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: [
-        { key: 'garbage', value: Buffer.from('{"not":"avro"}'), timestamp: String(base) },
-        { key: 'truncated', value: codec.encode(v1, users[0]!).subarray(0, 20), timestamp: String(base) },
-      ],
-    });
-    sent.push(...batch, ...retried);
+  it(
+    'writes per-minute signups by nationality, gender and age bucket equal to an independent count',
+    async () => {
+      const v1 = await codec.register(subject, cleanUserSchema);
+      const users = cleanUsers('first', 240);
+      // Four minutes of signups, about one a second.
+      const batch = users.map((user, i) => ({ user, at: base + i * 997 }));
+      // A retried transform batch: the same users again half a second later (same minute).
+      const retried = batch
+        .filter(({ at }) => at % MINUTE < 59_000)
+        .slice(0, 12)
+        .map(({ user, at }) => ({ user, at: at + 500 }));
+      await produce(batch, v1);
+      await produce(retried, v1);
+      // Records that are not clean users are skipped, never crash the job.
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [
+          { key: 'garbage', value: Buffer.from('{"not":"avro"}'), timestamp: String(base) },
+          { key: 'truncated', value: codec.encode(v1, users[0]!).subarray(0, 20), timestamp: String(base) },
+        ],
+      });
+      sent.push(...batch, ...retried);
 
-    const output = await runJob();
-    expect(output).toMatch(/batch \d+: upserted/);
-    const actual = await aggregatesInCassandra();
-    const expected = expectedAggregates(sent);
-    expect(actual).toEqual(expected);
-    expect(Object.values(actual.nat).reduce((a, b) => a + b, 0)).toBe(240);
-    expect(Object.keys(actual.nat).map((k) => k.split('|')[0]).sort().at(0)).toBe(new Date(base).toISOString());
-  }, 15 * MINUTE);
+      const output = await runJob();
+      expect(output).toMatch(/batch \d+: upserted/);
+      const actual = await aggregatesInCassandra();
+      const expected = expectedAggregates(sent);
+      expect(actual).toEqual(expected);
+      expect(Object.values(actual.nat).reduce((a, b) => a + b, 0)).toBe(240);
+      expect(
+        Object.keys(actual.nat)
+          .map((k) => k.split('|')[0])
+          .sort()
+          .at(0),
+      ).toBe(new Date(base).toISOString());
+    },
+    15 * MINUTE,
+  );
 
-  it('restarted from its checkpoint with more users, counts the new ones once and the old ones not again', async () => {
-    // Newer writers: one registered under the subject (loaded at start), one only elsewhere (the
-    // job meets its id mid-stream, loads it from the registry and restarts the query).
-    const v2 = await codec.register(subject, withOptionalField('middle_name'));
-    const v3 = await codec.register(sideSubject, withOptionalField('title', withOptionalField('middle_name').fields));
-    const users = cleanUsers('second', 120);
-    // Overlapping the first run's last two minutes and going on past them.
-    const batch = users.map((user, i) => ({ user, at: base + 2 * MINUTE + i * 1500 }));
-    // First-run users re-sent within the watermark delay: already counted, so not again.
-    const resent = sent.slice(100, 110).map(({ user }, i) => ({ user, at: base + 4 * MINUTE + i * 1000 }));
-    await produce(batch.slice(0, 60), v2);
-    await produce(batch.slice(60), v3);
-    await produce(resent, v2);
-    sent.push(...batch, ...resent);
+  it(
+    'restarted from its checkpoint with more users, counts the new ones once and the old ones not again',
+    async () => {
+      // Newer writers: one registered under the subject (loaded at start), one only elsewhere (the
+      // job meets its id mid-stream, loads it from the registry and restarts the query).
+      const v2 = await codec.register(subject, withOptionalField('middle_name'));
+      const v3 = await codec.register(sideSubject, withOptionalField('title', withOptionalField('middle_name').fields));
+      const users = cleanUsers('second', 120);
+      // Overlapping the first run's last two minutes and going on past them.
+      const batch = users.map((user, i) => ({ user, at: base + 2 * MINUTE + i * 1500 }));
+      // First-run users re-sent within the watermark delay: already counted, so not again.
+      const resent = sent.slice(100, 110).map(({ user }, i) => ({ user, at: base + 4 * MINUTE + i * 1000 }));
+      await produce(batch.slice(0, 60), v2);
+      await produce(batch.slice(60), v3);
+      await produce(resent, v2);
+      sent.push(...batch, ...resent);
 
-    const output = await runJob();
-    expect(output).toMatch(new RegExp(`schema id ${v3.id} loaded; restarting the query`));
-    const actual = await aggregatesInCassandra();
-    expect(actual).toEqual(expectedAggregates(sent));
-    expect(Object.values(actual.nat).reduce((a, b) => a + b, 0)).toBe(240 + 120);
-  }, 15 * MINUTE);
+      const output = await runJob();
+      expect(output).toMatch(new RegExp(`schema id ${v3.id} loaded; restarting the query`));
+      const actual = await aggregatesInCassandra();
+      expect(actual).toEqual(expectedAggregates(sent));
+      expect(Object.values(actual.nat).reduce((a, b) => a + b, 0)).toBe(240 + 120);
+    },
+    15 * MINUTE,
+  );
 
-  it('replays a micro-batch whose commit was lost after its Cassandra write, and the counts stay the same', async () => {
-    const before = await aggregatesInCassandra();
-    const replayed = forgetLastCommit();
-    const output = await runJob();
-    expect(output).toMatch(new RegExp(`batch ${replayed}: upserted`));
-    expect(await aggregatesInCassandra()).toEqual(before);
-    expect(before).toEqual(expectedAggregates(sent));
-  }, 15 * MINUTE);
+  it(
+    'replays a micro-batch whose commit was lost after its Cassandra write, and the counts stay the same',
+    async () => {
+      const before = await aggregatesInCassandra();
+      const replayed = forgetLastCommit();
+      const output = await runJob();
+      expect(output).toMatch(new RegExp(`batch ${replayed}: upserted`));
+      expect(await aggregatesInCassandra()).toEqual(before);
+      expect(before).toEqual(expectedAggregates(sent));
+    },
+    15 * MINUTE,
+  );
 });

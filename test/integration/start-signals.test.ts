@@ -96,73 +96,81 @@ const cases: Array<{ name: string; send: (pid: number) => void }> = [
 ];
 
 describe('npm start stops cleanly', () => {
-  it.each(cases)('on $name: the fetch in flight finishes, exit 0, nothing left running, ports free', async ({ name, send }) => {
-    for (const port of [topology.ports.offlineHttp, topology.ports.offlineLambda]) expect(await portAnswers(port)).toBe(false);
+  it.each(cases)(
+    'on $name: the fetch in flight finishes, exit 0, nothing left running, ports free',
+    async ({ name, send }) => {
+      for (const port of [topology.ports.offlineHttp, topology.ports.offlineLambda]) expect(await portAnswers(port)).toBe(false);
 
-    // Its own session and process group (pgid = npm's pid), as a shell gives a foreground job.
-    npm = spawn('npm', ['start'], {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RANDOMUSER_URL: server.apiUrl, FETCH_SCHEDULE_ENABLED: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-    });
-    const pid = npm.pid!;
-    let output = '';
-    npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm!.once('exit', (code, signal) => resolve({ code, signal })));
+      // Its own session and process group (pgid = npm's pid), as a shell gives a foreground job.
+      npm = spawn('npm', ['start'], {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, RANDOMUSER_URL: server.apiUrl, FETCH_SCHEDULE_ENABLED: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      });
+      const pid = npm.pid!;
+      let output = '';
+      npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        npm!.once('exit', (code, signal) => resolve({ code, signal })),
+      );
 
-    const readyBy = Date.now() + 120_000;
-    while (!output.includes('functions ready') && npm.exitCode === null && Date.now() < readyBy) await sleep(200);
-    expect(output).toContain('functions ready');
+      const readyBy = Date.now() + 120_000;
+      while (!output.includes('functions ready') && npm.exitCode === null && Date.now() < readyBy) await sleep(200);
+      expect(output).toContain('functions ready');
 
-    const seen = tree(pid);
-    // npm's child is node running start.ts itself: no `sh -c` or tsx CLI in between to swallow the signal.
-    expect(seen.filter((p) => p.ppid === pid).map((p) => p.cmd)).toEqual([expect.stringMatching(/node --import tsx scripts\/start\.ts$/)]);
-    expect(seen.some((p) => /osls\/bin\/serverless\.js offline start/.test(p.cmd))).toBe(true);
+      const seen = tree(pid);
+      // npm's child is node running start.ts itself: no `sh -c` or tsx CLI in between to swallow the signal.
+      expect(seen.filter((p) => p.ppid === pid).map((p) => p.cmd)).toEqual([expect.stringMatching(/node --import tsx scripts\/start\.ts$/)]);
+      expect(seen.some((p) => /osls\/bin\/serverless\.js offline start/.test(p.cmd))).toBe(true);
 
-    // Hold the fetch between its chunks: an uncommitted row for a user of the second chunk makes
-    // that chunk's upsert wait on the key until this transaction ends (as the e2e Ctrl-C test does).
-    const seed = `start-signals-${run}-${cases.findIndex((c) => c.name === name)}`;
-    const results = USERS_PER_PERSIST_CALL + 500;
-    const batchId = `seed:${seed}:page:1:n:${results}`;
-    const blocked = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date() })[USERS_PER_PERSIST_CALL + 250]!.login.uuid.toLowerCase();
-    const blocker = await pool.connect();
-    let report: FetchReport;
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query(`INSERT INTO raw_users (user_id, payload, batch_id) VALUES ($1, '{}', 'start-signals-blocker')`, [blocked]);
-      const fetching = invoke<FetchReport>('fetch', { seed, results });
-      const deadline = Date.now() + 60_000;
-      while ((await userIdsOfBatch(pool, batchId)).length < USERS_PER_PERSIST_CALL && Date.now() < deadline) await sleep(100);
-      expect(await userIdsOfBatch(pool, batchId)).toHaveLength(USERS_PER_PERSIST_CALL);
+      // Hold the fetch between its chunks: an uncommitted row for a user of the second chunk makes
+      // that chunk's upsert wait on the key until this transaction ends (as the e2e Ctrl-C test does).
+      const seed = `start-signals-${run}-${cases.findIndex((c) => c.name === name)}`;
+      const results = USERS_PER_PERSIST_CALL + 500;
+      const batchId = `seed:${seed}:page:1:n:${results}`;
+      const blocked = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date() })[
+        USERS_PER_PERSIST_CALL + 250
+      ]!.login.uuid.toLowerCase();
+      const blocker = await pool.connect();
+      let report: FetchReport;
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(`INSERT INTO raw_users (user_id, payload, batch_id) VALUES ($1, '{}', 'start-signals-blocker')`, [blocked]);
+        const fetching = invoke<FetchReport>('fetch', { seed, results });
+        const deadline = Date.now() + 60_000;
+        while ((await userIdsOfBatch(pool, batchId)).length < USERS_PER_PERSIST_CALL && Date.now() < deadline) await sleep(100);
+        expect(await userIdsOfBatch(pool, batchId)).toHaveLength(USERS_PER_PERSIST_CALL);
 
-      send(pid);
-      // The stop has begun while the fetch is held; then its second chunk may go on.
-      await sleep(2000);
-      expect(npm.exitCode).toBeNull();
-      await blocker.query('ROLLBACK');
-      report = await fetching;
-    } finally {
-      await blocker.query('ROLLBACK').catch(() => undefined);
-      blocker.release();
-    }
-    const ids = await userIdsOfBatch(pool, batchId);
-    touched.push(...ids);
-    expect(report.persisted).toBe(results);
-    expect(ids).toHaveLength(results);
+        send(pid);
+        // The stop has begun while the fetch is held; then its second chunk may go on.
+        await sleep(2000);
+        expect(npm.exitCode).toBeNull();
+        await blocker.query('ROLLBACK');
+        report = await fetching;
+      } finally {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        blocker.release();
+      }
+      const ids = await userIdsOfBatch(pool, batchId);
+      touched.push(...ids);
+      expect(report.persisted).toBe(results);
+      expect(ids).toHaveLength(results);
 
-    expect(await exited).toEqual({ code: 0, signal: null });
-    expect(output).toContain('stopping the functions (in-flight batches finish and commit)');
-    expect(output).toContain('stopped (sls exit 0)');
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output).toContain('stopping the functions (in-flight batches finish and commit)');
+      expect(output).toContain('stopped (sls exit 0)');
 
-    // npm exits once node has; the esbuild services below sls end on their stdin's end right after.
-    let left = leftOf(seen, pid);
-    for (let i = 0; i < 25 && left.length > 0; i++) {
-      await sleep(200);
-      left = leftOf(seen, pid);
-    }
-    expect(left.map((p) => `${p.pid} ${p.cmd}`)).toEqual([]);
-    for (const port of [topology.ports.offlineHttp, topology.ports.offlineLambda]) expect(await portAnswers(port)).toBe(false);
-  }, 240_000);
+      // npm exits once node has; the esbuild services below sls end on their stdin's end right after.
+      let left = leftOf(seen, pid);
+      for (let i = 0; i < 25 && left.length > 0; i++) {
+        await sleep(200);
+        left = leftOf(seen, pid);
+      }
+      expect(left.map((p) => `${p.pid} ${p.cmd}`)).toEqual([]);
+      for (const port of [topology.ports.offlineHttp, topology.ports.offlineLambda]) expect(await portAnswers(port)).toBe(false);
+    },
+    240_000,
+  );
 });

@@ -59,8 +59,10 @@ function closingBrace(text: string, from: number): number {
   let depth = 1;
   for (let i = from; i < text.length; i++) {
     if (text[i] === '$' && text[i + 1] === '$') i++;
-    else if (text[i] === '$' && text[i + 1] === '{') { depth++; i++; }
-    else if (text[i] === '}' && --depth === 0) return i;
+    else if (text[i] === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (text[i] === '}' && --depth === 0) return i;
   }
   throw new InterpolationError(`unclosed "\${" in "${text}"`);
 }
@@ -74,14 +76,24 @@ function braced(body: string, env: Env, uses: VariableUse[]): string {
   const nonEmpty = set && value !== '';
   uses.push({ name, fallback: op === ':-' || op === '-' });
   switch (op) {
-    case undefined: return value ?? '';
-    case ':-': return nonEmpty ? value : interpolate(arg, env, uses);
-    case '-': return set ? value : interpolate(arg, env, uses);
-    case ':?': if (!nonEmpty) throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`); return value;
-    case '?': if (!set) throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`); return value;
-    case ':+': return nonEmpty ? interpolate(arg, env, uses) : '';
-    case '+': return set ? interpolate(arg, env, uses) : '';
-    default: throw new InterpolationError(`invalid interpolation format "\${${body}}"`);
+    case undefined:
+      return value ?? '';
+    case ':-':
+      return nonEmpty ? value : interpolate(arg, env, uses);
+    case '-':
+      return set ? value : interpolate(arg, env, uses);
+    case ':?':
+      if (!nonEmpty) throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`);
+      return value;
+    case '?':
+      if (!set) throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`);
+      return value;
+    case ':+':
+      return nonEmpty ? interpolate(arg, env, uses) : '';
+    case '+':
+      return set ? interpolate(arg, env, uses) : '';
+    default:
+      throw new InterpolationError(`invalid interpolation format "\${${body}}"`);
   }
 }
 
@@ -90,9 +102,17 @@ export function interpolate(text: string, env: Env, uses: VariableUse[] = []): s
   let out = '';
   for (let i = 0; i < text.length; ) {
     const c = text[i];
-    if (c !== '$') { out += c; i++; continue; }
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
     const next = text[i + 1];
-    if (next === '$') { out += '$'; i += 2; continue; }
+    if (next === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
     if (next === '{') {
       const end = closingBrace(text, i + 2);
       out += braced(text.slice(i + 2, end), env, uses);
@@ -165,7 +185,10 @@ const COMPOSE_GO_SUM = 'h1:pTp1DqQwJzFd85GzlWsSszKA1ABrV/ySqsClujIcWA8=';
 /** The go binary: on PATH, or at the standard install location. */
 export function findGo(): string {
   const candidates = [
-    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'go')),
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'go')),
     '/usr/local/go/bin/go',
   ];
   const found = candidates.find((file) => {
@@ -281,7 +304,9 @@ export function publishedPorts(service: Service): PublishedPort[] {
       continue;
     }
     // [ip:][host:]container[/proto], split from the right (an IPv6 ip may hold colons).
-    const parts = String(entry).replace(/\/(tcp|udp|sctp)$/, '').split(':');
+    const parts = String(entry)
+      .replace(/\/(tcp|udp|sctp)$/, '')
+      .split(':');
     const target = parts.pop();
     const host = parts.pop();
     const ip = parts.join(':').replace(/^\[(.*)\]$/, '$1');

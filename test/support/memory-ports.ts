@@ -4,7 +4,18 @@
  * test/integration; these only hold what a stage wrote, so a test can read it back.
  */
 import { AvroCodec, type SchemaStore } from '../../layers/adapters/avro-codec';
-import type { CreatedUsers, Outbox, OutboxEntry, OutMessage, PersistResult, RawUserRow, RawUserStore, RejectedRow, SinkRow, TopicWriter } from '../../layers/pipeline/ports';
+import type {
+  CreatedUsers,
+  Outbox,
+  OutboxEntry,
+  OutMessage,
+  PersistResult,
+  RawUserRow,
+  RawUserStore,
+  RejectedRow,
+  SinkRow,
+  TopicWriter,
+} from '../../layers/pipeline/ports';
 
 /** Schema texts by id; the same text under any subject is the same id, as in Confluent. */
 export function memorySchemaStore(): SchemaStore & { down: boolean } {
@@ -60,8 +71,7 @@ interface OutboxRow extends OutboxEntry {
 }
 
 /** raw_users, rejected_users and the outbox in one object, with the sole-publisher lock. */
-export function memoryPostgres(): RawUserStore &
-  Outbox & { raw: Map<string, RawUserRow>; rejected: RejectedRow[]; outbox: OutboxRow[]; locked: boolean } {
+export function memoryPostgres(): RawUserStore & Outbox & { raw: Map<string, RawUserRow>; rejected: RejectedRow[]; outbox: OutboxRow[]; locked: boolean } {
   const db = {
     raw: new Map<string, RawUserRow>(),
     rejected: [] as RejectedRow[],
@@ -73,7 +83,14 @@ export function memoryPostgres(): RawUserStore &
         const before = db.raw.get(user.userId);
         db.raw.set(user.userId, user);
         if (JSON.stringify(before?.payload) !== JSON.stringify(user.payload)) {
-          db.outbox.push({ outboxId: String(db.outbox.length + 1), userId: user.userId, batchId, payload: user.payload, lastSeenAt: new Date(), published: false });
+          db.outbox.push({
+            outboxId: String(db.outbox.length + 1),
+            userId: user.userId,
+            batchId,
+            payload: user.payload,
+            lastSeenAt: new Date(),
+            published: false,
+          });
           queued += 1;
         }
       }

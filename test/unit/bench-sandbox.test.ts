@@ -44,7 +44,8 @@ describe("the benchmark's sandbox", () => {
     expect(after.functions.sink?.events?.[0]?.kafka).toMatchObject({ topic: 'bench.abc123.users.clean', consumerGroupId: 'bench-abc123-sink' });
 
     // Put the project's values back: what remains must be the project's file exactly.
-    for (const key of ['POSTGRES_DB', 'CASSANDRA_KEYSPACE', 'TOPIC_USERS_RAW', 'TOPIC_USERS_CLEAN', 'TOPIC_USERS_DLQ']) after.provider.environment[key] = before.provider.environment[key]!;
+    for (const key of ['POSTGRES_DB', 'CASSANDRA_KEYSPACE', 'TOPIC_USERS_RAW', 'TOPIC_USERS_CLEAN', 'TOPIC_USERS_DLQ'])
+      after.provider.environment[key] = before.provider.environment[key]!;
     for (const fn of ['transform', 'sink']) after.functions[fn]!.events![0]!.kafka = before.functions[fn]!.events![0]!.kafka;
     expect(after).toEqual(before);
   });

@@ -102,7 +102,10 @@ function shapeOf(object: ts.ObjectLiteralExpression): Shape {
 function readNativeAirflow(text: string): NativeAirflow {
   const source = ts.createSourceFile(NATIVE_AIRFLOW, text, ts.ScriptTarget.Latest, true);
 
-  const ini = findNode(nativeFunction(source, 'airflowCfg'), (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'ini');
+  const ini = findNode(
+    nativeFunction(source, 'airflowCfg'),
+    (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'ini',
+  );
   const sections = ini?.arguments[0];
   if (!sections || !ts.isObjectLiteralExpression(sections)) throw nativeError('airflowCfg() no longer calls ini({ section: { option: value } })');
   const settings: Record<string, string | undefined> = {};
@@ -114,12 +117,18 @@ function readNativeAirflow(text: string): NativeAirflow {
     }
   }
 
-  const returned = findNode(nativeFunction(source, 'airflowEnv'), (n): n is ts.ReturnStatement => ts.isReturnStatement(n) && !!n.expression && ts.isObjectLiteralExpression(n.expression));
+  const returned = findNode(
+    nativeFunction(source, 'airflowEnv'),
+    (n): n is ts.ReturnStatement => ts.isReturnStatement(n) && !!n.expression && ts.isObjectLiteralExpression(n.expression),
+  );
   if (!returned?.expression || !ts.isObjectLiteralExpression(returned.expression)) throw nativeError('airflowEnv() no longer returns an object literal');
   const environment = Object.keys(shapeOf(returned.expression));
 
   // { [LAMBDA_CONNECTION]: { conn_type, login, password, extra: { ... } } }
-  const entry = findNode(nativeFunction(source, 'connections'), (n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && ts.isComputedPropertyName(n.name));
+  const entry = findNode(
+    nativeFunction(source, 'connections'),
+    (n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && ts.isComputedPropertyName(n.name),
+  );
   if (!entry || !ts.isComputedPropertyName(entry.name) || !ts.isIdentifier(entry.name.expression) || !ts.isObjectLiteralExpression(entry.initializer)) {
     throw nativeError('connections() no longer writes { [CONNECTION_ID]: { ... } }');
   }
@@ -153,10 +162,15 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
 
   // One environment for all of them (x-airflow-common), matching the native stack's.
   const airflowSettings = (env: Record<string, string>): string =>
-    JSON.stringify(Object.entries(env).filter(([key]) => /^AIRFLOW(__|_CONN_)/.test(key)).sort(([a], [b]) => a.localeCompare(b)));
+    JSON.stringify(
+      Object.entries(env)
+        .filter(([key]) => /^AIRFLOW(__|_CONN_)/.test(key))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   const [referenceName, env] = envs[0]!;
   for (const [name, other] of envs.slice(1)) {
-    if (airflowSettings(other) !== airflowSettings(env)) problems.push(`${name}'s AIRFLOW__* / AIRFLOW_CONN_* settings differ from ${referenceName}'s: they share x-airflow-common's`);
+    if (airflowSettings(other) !== airflowSettings(env))
+      problems.push(`${name}'s AIRFLOW__* / AIRFLOW_CONN_* settings differ from ${referenceName}'s: they share x-airflow-common's`);
   }
   const functionsEnv = environmentOf(svc(c, 'functions'));
   for (const [name, own] of envs) {
@@ -170,18 +184,21 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
     for (const key of native.environment) {
       if (own[key] === undefined) problems.push(`${name} does not set ${key}, which the native stack gives its Airflow`);
       // The DAG's data-quality task reads the same PostgreSQL and Cassandra as the functions.
-      else if (functionsEnv[key] !== undefined && own[key] !== functionsEnv[key]) problems.push(`${name}: ${key} is ${own[key]}, the functions have ${functionsEnv[key]}`);
+      else if (functionsEnv[key] !== undefined && own[key] !== functionsEnv[key])
+        problems.push(`${name}: ${key} is ${own[key]}, the functions have ${functionsEnv[key]}`);
     }
   }
 
   // AIRFLOW_HOME is the shared volume: the folders, the login file and the key files live there.
   if (env.AIRFLOW_HOME !== AIRFLOW_HOME) problems.push(`AIRFLOW_HOME is ${env.AIRFLOW_HOME}, expected ${AIRFLOW_HOME}`);
-  if (env.AIRFLOW__CORE__DAGS_FOLDER !== `${AIRFLOW_HOME}/dags`) problems.push(`the DAGs folder is ${env.AIRFLOW__CORE__DAGS_FOLDER}, not where ./dags is mounted (${AIRFLOW_HOME}/dags)`);
+  if (env.AIRFLOW__CORE__DAGS_FOLDER !== `${AIRFLOW_HOME}/dags`)
+    problems.push(`the DAGs folder is ${env.AIRFLOW__CORE__DAGS_FOLDER}, not where ./dags is mounted (${AIRFLOW_HOME}/dags)`);
   for (const key of ['AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE', 'AIRFLOW__LOGGING__BASE_LOG_FOLDER']) {
     if (!(env[key] ?? '').startsWith(`${AIRFLOW_HOME}/`)) problems.push(`${key} ${env[key]} is not on the shared ${AIRFLOW_HOME}`);
   }
   for (const [key, value] of Object.entries(env)) {
-    if (key.endsWith('_CMD') && !new RegExp(`^cat ${AIRFLOW_HOME}/\\S+$`).test(value)) problems.push(`${key} must read a file airflow-init made on ${AIRFLOW_HOME} (cat ${AIRFLOW_HOME}/…), got ${value}`);
+    if (key.endsWith('_CMD') && !new RegExp(`^cat ${AIRFLOW_HOME}/\\S+$`).test(value))
+      problems.push(`${key} must read a file airflow-init made on ${AIRFLOW_HOME} (cat ${AIRFLOW_HOME}/…), got ${value}`);
   }
 
   // The metadata database: PostgreSQL (never SQLite), airflow-db's, topology's airflowDatabase.
@@ -191,8 +208,10 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
     const url = new URL(conn);
     const db = environmentOf(svc(c, AIRFLOW_DB));
     const target = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
-    if (target !== `${AIRFLOW_DB}:5432/${topology.postgres.airflowDatabase}`) problems.push(`the metadata database is ${target}, expected ${AIRFLOW_DB}:5432/${topology.postgres.airflowDatabase}`);
-    if (db.POSTGRES_DB !== topology.postgres.airflowDatabase) problems.push(`${AIRFLOW_DB} creates database ${db.POSTGRES_DB}, not ${topology.postgres.airflowDatabase}`);
+    if (target !== `${AIRFLOW_DB}:5432/${topology.postgres.airflowDatabase}`)
+      problems.push(`the metadata database is ${target}, expected ${AIRFLOW_DB}:5432/${topology.postgres.airflowDatabase}`);
+    if (db.POSTGRES_DB !== topology.postgres.airflowDatabase)
+      problems.push(`${AIRFLOW_DB} creates database ${db.POSTGRES_DB}, not ${topology.postgres.airflowDatabase}`);
     if (decodeURIComponent(url.username) !== db.POSTGRES_USER || decodeURIComponent(url.password) !== db.POSTGRES_PASSWORD) {
       problems.push(`the metadata database URL's user and password are not ${AIRFLOW_DB}'s POSTGRES_USER / POSTGRES_PASSWORD`);
     }
@@ -202,7 +221,8 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
 
   // The Lambda connection: the DAG's id, the native stack's shape, serverless-offline's endpoint.
   const dagConnection = /"TRIBUTARY_LAMBDA_CONN_ID",\s*"([^"]+)"/.exec(dagSettings)?.[1];
-  if (dagConnection !== native.connectionId) problems.push(`dags/tributary/settings.py uses connection ${dagConnection}, the native stack writes ${native.connectionId}`);
+  if (dagConnection !== native.connectionId)
+    problems.push(`dags/tributary/settings.py uses connection ${dagConnection}, the native stack writes ${native.connectionId}`);
   const connectionVariable = `AIRFLOW_CONN_${native.connectionId.toUpperCase()}`;
   const lambda = `http://${PORT_OWNERS.offlineLambda.service}:${PORT_OWNERS.offlineLambda.target}`;
   let connection: unknown;
@@ -217,7 +237,8 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
     if (endpoint !== lambda) problems.push(`${connectionVariable} has endpoint_url ${String(endpoint)}, not serverless-offline's ${lambda}`);
   }
   const api = `http://${PORT_OWNERS.airflow.service}:${PORT_OWNERS.airflow.target}/execution/`;
-  if (env.AIRFLOW__CORE__EXECUTION_API_SERVER_URL !== api) problems.push(`the execution API is ${env.AIRFLOW__CORE__EXECUTION_API_SERVER_URL}, not the API server's ${api}`);
+  if (env.AIRFLOW__CORE__EXECUTION_API_SERVER_URL !== api)
+    problems.push(`the execution API is ${env.AIRFLOW__CORE__EXECUTION_API_SERVER_URL}, not the API server's ${api}`);
 
   // What each runs, and in which order.
   const commands: Record<string, RegExp> = {
@@ -237,7 +258,8 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
       problems.push(`${name} must wait for ${AIRFLOW_DB}: service_healthy and airflow-init: service_completed_successfully`);
     }
   }
-  if (!waits('airflow-scheduler', 'functions', 'service_healthy')) problems.push('airflow-scheduler runs the tasks that invoke the functions: it must wait for functions: service_healthy');
+  if (!waits('airflow-scheduler', 'functions', 'service_healthy'))
+    problems.push('airflow-scheduler runs the tasks that invoke the functions: it must wait for functions: service_healthy');
   return problems;
 }
 
@@ -256,7 +278,8 @@ function airflowImageProblems(c: Compose, read: (file: string) => string): strin
       builds.set(dockerfile, { context: build.context, dockerfile });
     }
     if (service.pull_policy !== 'build') problems.push(`${name}: pull_policy must be build (${String(service.image)} is built here, never pulled)`);
-    if (environmentOf(service as Service)._PIP_ADDITIONAL_REQUIREMENTS !== undefined) problems.push(`${name} installs packages at start-up (_PIP_ADDITIONAL_REQUIREMENTS): they belong in the image`);
+    if (environmentOf(service as Service)._PIP_ADDITIONAL_REQUIREMENTS !== undefined)
+      problems.push(`${name} installs packages at start-up (_PIP_ADDITIONAL_REQUIREMENTS): they belong in the image`);
   }
   if (builds.size !== 1) return [...problems, `the Airflow containers build from ${builds.size} Dockerfiles`];
   const { context, dockerfile } = [...builds.values()][0]!;
@@ -277,8 +300,10 @@ function airflowImageProblems(c: Compose, read: (file: string) => string): strin
   const tag = /:([^:/]+)$/.exec([...images][0] ?? '')?.[1];
   if (tag !== airflow) problems.push(`the image is tagged ${tag} but installs Airflow ${airflow}`);
   const amazon = pin(requirements, 'apache-airflow-providers-amazon');
-  if (!amazon || pin(constraints, 'apache-airflow-providers-amazon') !== amazon) problems.push(`the Amazon provider is not pinned alike in requirements.txt (${amazon}) and constraints.txt`);
-  if (!/pip install[^\n]*(\\\n[^\n]*)*-r \S*requirements\.txt[^\n]*(\\\n[^\n]*)*-c \S*constraints\.txt/.test(text)) problems.push(`${dockerfile} does not pip install requirements.txt with constraints.txt`);
+  if (!amazon || pin(constraints, 'apache-airflow-providers-amazon') !== amazon)
+    problems.push(`the Amazon provider is not pinned alike in requirements.txt (${amazon}) and constraints.txt`);
+  if (!/pip install[^\n]*(\\\n[^\n]*)*-r \S*requirements\.txt[^\n]*(\\\n[^\n]*)*-c \S*constraints\.txt/.test(text))
+    problems.push(`${dockerfile} does not pip install requirements.txt with constraints.txt`);
   for (const line of text.split('\n').filter((l) => /^COPY\s/.test(l))) {
     for (const source of line.trim().split(/\s+/).slice(1, -1)) {
       if (!existsSync(path.join(REPO_ROOT, context, source))) problems.push(`${dockerfile}: COPY ${source}: no such file in the build context ${context}`);
@@ -298,7 +323,9 @@ function fetchScheduleProblems(c: Compose, serverlessYml: string): string[] {
   if (!functions) return ['no functions service'];
   const value = environmentOf(functions).FETCH_SCHEDULE_ENABLED;
   if (value === undefined) {
-    return ["functions does not pass FETCH_SCHEDULE_ENABLED: serverless.yml's fetch schedule cannot be turned off while Airflow's user_pipeline DAG coordinates"];
+    return [
+      "functions does not pass FETCH_SCHEDULE_ENABLED: serverless.yml's fetch schedule cannot be turned off while Airflow's user_pipeline DAG coordinates",
+    ];
   }
   if (value !== fallback) return [`functions sets FETCH_SCHEDULE_ENABLED to ${value} by default, serverless.yml's default is ${fallback}`];
   return [];
@@ -323,7 +350,9 @@ describe('docker-compose.yml runs Airflow as the native stack does', () => {
     expect(native.environment).toEqual(expect.arrayContaining(['AIRFLOW_HOME', 'STAGE', 'POSTGRES_HOST', 'CASSANDRA_CONTACT_POINTS']));
     expect(native.connectionId).toBe('tributary_lambda');
     expect(native.connection).toEqual({ conn_type: 'aws', login: 'offline', password: 'offline', extra: { region_name: undefined, endpoint_url: undefined } });
-    expect(() => readNativeAirflow(nativeSource.replace('function airflowCfg(', 'function airflowConfig('))).toThrow(/no function airflowCfg\(\): update this test/);
+    expect(() => readNativeAirflow(nativeSource.replace('function airflowCfg(', 'function airflowConfig('))).toThrow(
+      /no function airflowCfg\(\): update this test/,
+    );
   });
 
   it('has a one-shot init, api-server, scheduler and dag-processor on their own PostgreSQL, with the native settings', () => {
@@ -335,18 +364,30 @@ describe('docker-compose.yml runs Airflow as the native stack does', () => {
     expect(airflowProblems(sqlite, native, dagSettings)).toEqual(["Airflow's metadata database must be PostgreSQL, got sqlite:////opt/airflow/airflow.db"]);
     const sharedDb = everyAirflow(clone(compose), 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN', 'postgresql+psycopg2://airflow:airflow@postgres:5432/tributary');
     expect(airflowProblems(sharedDb, native, dagSettings)).toEqual(['the metadata database is postgres:5432/tributary, expected airflow-db:5432/airflow']);
-    const endpoint = everyAirflow(clone(compose), 'AIRFLOW_CONN_TRIBUTARY_LAMBDA', JSON.stringify({ conn_type: 'aws', login: 'offline', password: 'offline', extra: { region_name: 'us-east-1', endpoint_url: 'http://127.0.0.1:3002' } }));
-    expect(airflowProblems(endpoint, native, dagSettings)).toEqual(["AIRFLOW_CONN_TRIBUTARY_LAMBDA has endpoint_url http://127.0.0.1:3002, not serverless-offline's http://functions:3002"]);
-    const shape = everyAirflow(clone(compose), 'AIRFLOW_CONN_TRIBUTARY_LAMBDA', JSON.stringify({ conn_type: 'aws', login: 'x', extra: { endpoint_url: 'http://functions:3002' } }));
+    const endpoint = everyAirflow(
+      clone(compose),
+      'AIRFLOW_CONN_TRIBUTARY_LAMBDA',
+      JSON.stringify({ conn_type: 'aws', login: 'offline', password: 'offline', extra: { region_name: 'us-east-1', endpoint_url: 'http://127.0.0.1:3002' } }),
+    );
+    expect(airflowProblems(endpoint, native, dagSettings)).toEqual([
+      "AIRFLOW_CONN_TRIBUTARY_LAMBDA has endpoint_url http://127.0.0.1:3002, not serverless-offline's http://functions:3002",
+    ]);
+    const shape = everyAirflow(
+      clone(compose),
+      'AIRFLOW_CONN_TRIBUTARY_LAMBDA',
+      JSON.stringify({ conn_type: 'aws', login: 'x', extra: { endpoint_url: 'http://functions:3002' } }),
+    );
     expect(airflowProblems(shape, native, dagSettings)).toEqual([
-      "AIRFLOW_CONN_TRIBUTARY_LAMBDA.login is x, the native stack has offline",
+      'AIRFLOW_CONN_TRIBUTARY_LAMBDA.login is x, the native stack has offline',
       "AIRFLOW_CONN_TRIBUTARY_LAMBDA has no password, which the native stack's connection has",
       "AIRFLOW_CONN_TRIBUTARY_LAMBDA.extra has no region_name, which the native stack's connection has",
     ]);
     const noConnection = everyAirflow(clone(compose), 'AIRFLOW_CONN_TRIBUTARY_LAMBDA', undefined);
     expect(airflowProblems(noConnection, native, dagSettings)).toEqual(['AIRFLOW_CONN_TRIBUTARY_LAMBDA is not a JSON connection: undefined']);
     const executor = everyAirflow(clone(compose), 'AIRFLOW__CORE__EXECUTOR', 'SequentialExecutor');
-    expect(airflowProblems(executor, native, dagSettings)).toEqual(AIRFLOW_SERVICES.map((name) => `${name}: AIRFLOW__CORE__EXECUTOR is SequentialExecutor, the native stack has LocalExecutor`));
+    expect(airflowProblems(executor, native, dagSettings)).toEqual(
+      AIRFLOW_SERVICES.map((name) => `${name}: AIRFLOW__CORE__EXECUTOR is SequentialExecutor, the native stack has LocalExecutor`),
+    );
     const oneOff = clone(compose);
     setEnv(svc(oneOff, 'airflow-scheduler'), 'AIRFLOW__CORE__PARALLELISM', '8');
     expect(airflowProblems(oneOff, native, dagSettings)).toEqual([
@@ -354,12 +395,18 @@ describe('docker-compose.yml runs Airflow as the native stack does', () => {
       'airflow-scheduler: AIRFLOW__CORE__PARALLELISM is 8, the native stack has 2',
     ]);
     const secret = everyAirflow(clone(compose), 'AIRFLOW__API_AUTH__JWT_SECRET_CMD', undefined);
-    expect(airflowProblems(secret, native, dagSettings)).toEqual(AIRFLOW_SERVICES.map((name) => `${name} does not set AIRFLOW__API_AUTH__JWT_SECRET, which the native stack sets`));
+    expect(airflowProblems(secret, native, dagSettings)).toEqual(
+      AIRFLOW_SERVICES.map((name) => `${name} does not set AIRFLOW__API_AUTH__JWT_SECRET, which the native stack sets`),
+    );
     // A setting the native stack gains is missed in compose until it is added there.
-    const gained = readNativeAirflow(nativeSource.replace('load_examples: false,', "load_examples: false,\n      hide_sensitive_var_conn_fields: true,"));
-    expect(airflowProblems(compose, gained, dagSettings)).toEqual(AIRFLOW_SERVICES.map((name) => `${name} does not set AIRFLOW__CORE__HIDE_SENSITIVE_VAR_CONN_FIELDS, which the native stack sets`));
+    const gained = readNativeAirflow(nativeSource.replace('load_examples: false,', 'load_examples: false,\n      hide_sensitive_var_conn_fields: true,'));
+    expect(airflowProblems(compose, gained, dagSettings)).toEqual(
+      AIRFLOW_SERVICES.map((name) => `${name} does not set AIRFLOW__CORE__HIDE_SENSITIVE_VAR_CONN_FIELDS, which the native stack sets`),
+    );
     const dagDb = everyAirflow(clone(compose), 'POSTGRES_HOST', 'airflow-db');
-    expect(airflowProblems(dagDb, native, dagSettings)).toEqual(AIRFLOW_SERVICES.map((name) => `${name}: POSTGRES_HOST is airflow-db, the functions have postgres`));
+    expect(airflowProblems(dagDb, native, dagSettings)).toEqual(
+      AIRFLOW_SERVICES.map((name) => `${name}: POSTGRES_HOST is airflow-db, the functions have postgres`),
+    );
     expect(airflowProblems(compose, native, dagSettings.replace('"tributary_lambda"', '"lambda_offline"'))).toEqual([
       'dags/tributary/settings.py uses connection lambda_offline, the native stack writes tributary_lambda',
     ]);
@@ -371,7 +418,9 @@ describe('docker-compose.yml runs Airflow as the native stack does', () => {
     ]);
     const noMigrate = clone(compose);
     svc(noMigrate, 'airflow-init').command = ['bash', '-c', 'python /opt/tributary/airflow/init_home.py'];
-    expect(airflowProblems(noMigrate, native, dagSettings)).toEqual(['airflow-init does not run /\\bairflow db migrate\\b/: bash -c python /opt/tributary/airflow/init_home.py']);
+    expect(airflowProblems(noMigrate, native, dagSettings)).toEqual([
+      'airflow-init does not run /\\bairflow db migrate\\b/: bash -c python /opt/tributary/airflow/init_home.py',
+    ]);
     const olderDb = clone(compose);
     svc(olderDb, AIRFLOW_DB).image = 'postgres:16.9';
     expect(airflowProblems(olderDb, native, dagSettings)).toEqual(['airflow-db runs PostgreSQL 16, the postgres service 18']);
@@ -383,7 +432,10 @@ describe('docker-compose.yml runs Airflow as the native stack does', () => {
   it('builds one image FROM the official apache/airflow with the native pins (requirements.txt + constraints.txt)', () => {
     expect(airflowImageProblems(compose, read)).toEqual([]);
     const dockerfile = 'infra/airflow/compose/Dockerfile';
-    const withBase = (from: string) => (file: string): string => (file === dockerfile ? read(file).replace(/^FROM .*$/m, `FROM ${from}`) : read(file));
+    const withBase =
+      (from: string) =>
+      (file: string): string =>
+        file === dockerfile ? read(file).replace(/^FROM .*$/m, `FROM ${from}`) : read(file);
     expect(airflowImageProblems(compose, withBase('apache/airflow:latest'))).toEqual([
       `${dockerfile}: FROM apache/airflow:latest is not a pinned official apache/airflow:[slim-]X.Y.Z-pythonA.B image`,
     ]);

@@ -142,10 +142,14 @@ function portProblems(c: Compose, t: Topology): string[] {
     if (hostPort === undefined) continue;
     owners.set(hostPort, owner.service);
     const service = c.services[owner.service];
-    if (!service) { problems.push(`topology port ${key} (${hostPort}) belongs to service "${owner.service}", which is missing`); continue; }
+    if (!service) {
+      problems.push(`topology port ${key} (${hostPort}) belongs to service "${owner.service}", which is missing`);
+      continue;
+    }
     const match = publishedPorts(service).find((p) => p.published === hostPort);
     if (!match) problems.push(`${owner.service} does not publish host port ${hostPort} (topology ports.${key})`);
-    else if (match.target !== owner.target) problems.push(`${owner.service} publishes ${hostPort} to container port ${match.target}, expected ${owner.target} (ports.${key})`);
+    else if (match.target !== owner.target)
+      problems.push(`${owner.service} publishes ${hostPort} to container port ${match.target}, expected ${owner.target} (ports.${key})`);
   }
   const seen = new Map<number, string>();
   for (const [name, service] of Object.entries(c.services)) {
@@ -165,20 +169,27 @@ function kafkaListenerProblems(c: Compose): string[] {
   if (!kafka) return ['no kafka service'];
   const env = environmentOf(kafka);
   const advertised = new Map(
-    (env.KAFKA_ADVERTISED_LISTENERS ?? '').split(',').filter(Boolean).map((l) => {
-      const m = /^([A-Z_]+):\/\/([^:]+):(\d+)$/.exec(l.trim());
-      return [m?.[1] ?? l, { host: m?.[2], port: Number(m?.[3]) }] as const;
-    }),
+    (env.KAFKA_ADVERTISED_LISTENERS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((l) => {
+        const m = /^([A-Z_]+):\/\/([^:]+):(\d+)$/.exec(l.trim());
+        return [m?.[1] ?? l, { host: m?.[2], port: Number(m?.[3]) }] as const;
+      }),
   );
   const listeners = new Map(
-    (env.KAFKA_LISTENERS ?? '').split(',').filter(Boolean).map((l) => {
-      const m = /^([A-Z_]+):\/\/[^:]*:(\d+)$/.exec(l.trim());
-      return [m?.[1] ?? l, Number(m?.[2])] as const;
-    }),
+    (env.KAFKA_LISTENERS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((l) => {
+        const m = /^([A-Z_]+):\/\/[^:]*:(\d+)$/.exec(l.trim());
+        return [m?.[1] ?? l, Number(m?.[2])] as const;
+      }),
   );
   const problems: string[] = [];
   const internal = advertised.get(env.KAFKA_INTER_BROKER_LISTENER_NAME ?? '');
-  if (!internal || internal.host !== 'kafka' || internal.port !== 29092) problems.push(`the inter-broker listener must be advertised as kafka:29092, got ${JSON.stringify(internal)}`);
+  if (internal?.host !== 'kafka' || internal.port !== 29092)
+    problems.push(`the inter-broker listener must be advertised as kafka:29092, got ${JSON.stringify(internal)}`);
   const host = [...advertised.entries()].find(([, a]) => a.host === 'localhost');
   if (!host) problems.push('no listener is advertised to the host as localhost');
   else {
@@ -198,18 +209,24 @@ function configProblems(c: Compose, configSource: string): string[] {
   }
   for (const name of NODE_SERVICES) {
     const service = c.services[name];
-    if (!service) { problems.push(`no ${name} service`); continue; }
+    if (!service) {
+      problems.push(`no ${name} service`);
+      continue;
+    }
     const env = environmentOf(service);
     for (const v of CONFIG_VARIABLES) if (!env[v]) problems.push(`${name} does not set ${v}`);
     for (const broker of (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean)) {
       if (broker.trim() !== 'kafka:29092') problems.push(`${name}: KAFKA_BROKERS entry "${broker}" is not the internal listener kafka:29092`);
     }
     const registry = /^http:\/\/([^:/]+):(\d+)/.exec(env.SCHEMA_REGISTRY_URL ?? '');
-    if (!registry || registry[1] !== 'schema-registry' || registry[2] !== '8081') problems.push(`${name}: SCHEMA_REGISTRY_URL "${env.SCHEMA_REGISTRY_URL}" is not http://schema-registry:8081`);
-    if (env.POSTGRES_HOST !== 'postgres' || env.POSTGRES_PORT !== '5432') problems.push(`${name}: POSTGRES_HOST/PORT ${env.POSTGRES_HOST}:${env.POSTGRES_PORT} is not postgres:5432`);
+    if (registry?.[1] !== 'schema-registry' || registry[2] !== '8081')
+      problems.push(`${name}: SCHEMA_REGISTRY_URL "${env.SCHEMA_REGISTRY_URL}" is not http://schema-registry:8081`);
+    if (env.POSTGRES_HOST !== 'postgres' || env.POSTGRES_PORT !== '5432')
+      problems.push(`${name}: POSTGRES_HOST/PORT ${env.POSTGRES_HOST}:${env.POSTGRES_PORT} is not postgres:5432`);
     for (const point of (env.CASSANDRA_CONTACT_POINTS ?? '').split(',').filter(Boolean)) {
       const [host, port] = point.trim().split(':');
-      if (host !== 'cassandra' || (port !== undefined && port !== '9042')) problems.push(`${name}: CASSANDRA_CONTACT_POINTS entry "${point}" is not cassandra:9042`);
+      if (host !== 'cassandra' || (port !== undefined && port !== '9042'))
+        problems.push(`${name}: CASSANDRA_CONTACT_POINTS entry "${point}" is not cassandra:9042`);
     }
   }
   const lambdaPort = PORT_OWNERS.offlineLambda;
@@ -222,7 +239,8 @@ function configProblems(c: Compose, configSource: string): string[] {
   const cassandraDc = environmentOf(svc(c, 'cassandra')).CASSANDRA_DC ?? 'datacenter1';
   for (const [name, service] of Object.entries(c.services)) {
     const dc = environmentOf(service).CASSANDRA_DC;
-    if (name !== 'cassandra' && dc !== undefined && dc !== cassandraDc) problems.push(`${name}: CASSANDRA_DC ${dc} differs from the cassandra container's ${cassandraDc}`);
+    if (name !== 'cassandra' && dc !== undefined && dc !== cassandraDc)
+      problems.push(`${name}: CASSANDRA_DC ${dc} differs from the cassandra container's ${cassandraDc}`);
   }
   return problems;
 }
@@ -236,12 +254,14 @@ function namingProblems(c: Compose, t: Topology): string[] {
     for (const [key, value] of Object.entries(environmentOf(service))) {
       // airflow-db is Airflow's own PostgreSQL: its database is topology's airflowDatabase, its role Airflow's.
       if (key === 'POSTGRES_DB' && name === AIRFLOW_DB) {
-        if (value !== t.postgres.airflowDatabase) problems.push(`${name}: POSTGRES_DB ${value} is not topology's airflowDatabase ${t.postgres.airflowDatabase}`);
+        if (value !== t.postgres.airflowDatabase)
+          problems.push(`${name}: POSTGRES_DB ${value} is not topology's airflowDatabase ${t.postgres.airflowDatabase}`);
       } else if (key === 'POSTGRES_DB') {
         databases++;
         if (value !== t.postgres.database) problems.push(`${name}: POSTGRES_DB ${value} is not topology's ${t.postgres.database}`);
       }
-      if (key === 'POSTGRES_USER' && name !== AIRFLOW_DB && value !== t.postgres.user) problems.push(`${name}: POSTGRES_USER ${value} is not topology's ${t.postgres.user}`);
+      if (key === 'POSTGRES_USER' && name !== AIRFLOW_DB && value !== t.postgres.user)
+        problems.push(`${name}: POSTGRES_USER ${value} is not topology's ${t.postgres.user}`);
       if (key.endsWith('KEYSPACE')) {
         keyspaces++;
         if (value !== t.cassandra.keyspace) problems.push(`${name}: ${key} ${value} is not topology's ${t.cassandra.keyspace}`);
@@ -249,7 +269,10 @@ function namingProblems(c: Compose, t: Topology): string[] {
       // Topic names Tributary's own code reads (the brokers' and Confluent tools' internal
       // settings, like SCHEMA_REGISTRY_KAFKASTORE_TOPIC, name their own topics).
       if (/(^|_)TOPICS?(_|$)/.test(key) && !/REPLICATION|PARTITIONS/.test(key) && !/^(KAFKA|SCHEMA_REGISTRY|CONTROL_CENTER|CONFLUENT)_/.test(key)) {
-        for (const topic of value.split(',').map((v) => v.trim()).filter(Boolean)) {
+        for (const topic of value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)) {
           if (!topics.has(topic)) problems.push(`${name}: ${key} names topic ${topic}, which topology does not define`);
         }
       }
@@ -259,7 +282,11 @@ function namingProblems(c: Compose, t: Topology): string[] {
     }
   }
   for (const name of NODE_SERVICES) {
-    const named = new Set(Object.entries(environmentOf(c.services[name] ?? {})).filter(([k]) => k.startsWith('TOPIC_')).map(([, v]) => v));
+    const named = new Set(
+      Object.entries(environmentOf(c.services[name] ?? {}))
+        .filter(([k]) => k.startsWith('TOPIC_'))
+        .map(([, v]) => v),
+    );
     const missing = [...topics].filter((topic) => !named.has(topic));
     if (missing.length > 0) problems.push(`${name} is not given topology topic(s) ${missing.join(', ')}`);
   }
@@ -274,7 +301,8 @@ function namingProblems(c: Compose, t: Topology): string[] {
   if (kafkaEnv.KAFKA_AUTO_CREATE_TOPICS_ENABLE !== 'false') problems.push('kafka must not auto-create topics: they come from infra/topology.json');
   const brokers = Object.values(c.services).filter((s) => /cp-kafka|cp-server|apache\/kafka/.test(s.image ?? '')).length;
   for (const topic of t.kafka.topics) {
-    if (topic.replicationFactor > brokers) problems.push(`topic ${topic.name} wants replication factor ${topic.replicationFactor}, compose runs ${brokers} broker(s)`);
+    if (topic.replicationFactor > brokers)
+      problems.push(`topic ${topic.name} wants replication factor ${topic.replicationFactor}, compose runs ${brokers} broker(s)`);
   }
   for (const [name, service] of Object.entries(c.services)) {
     for (const [key, value] of Object.entries(environmentOf(service))) {
@@ -291,8 +319,10 @@ function namingProblems(c: Compose, t: Topology): string[] {
   else {
     const repoMount = (provision.volumes ?? []).map(String).find((v) => v.startsWith('.:'));
     const target = repoMount?.split(':')[1];
-    if (!target || target !== provision.working_dir) problems.push(`provision must mount the repository (.) at its working_dir, got ${repoMount} / ${provision.working_dir}`);
-    if (!/npx tsx scripts\/stack\/provision\.ts/.test(commandOf(provision))) problems.push(`provision does not run scripts/stack/provision.ts: ${commandOf(provision)}`);
+    if (!target || target !== provision.working_dir)
+      problems.push(`provision must mount the repository (.) at its working_dir, got ${repoMount} / ${provision.working_dir}`);
+    if (!/npx tsx scripts\/stack\/provision\.ts/.test(commandOf(provision)))
+      problems.push(`provision does not run scripts/stack/provision.ts: ${commandOf(provision)}`);
   }
   return problems;
 }
@@ -311,7 +341,11 @@ function imageProblems(c: Compose): string[] {
     if (!rule) problems.push(`${name} has no image rule in this test`);
     else if (!rule.test(image)) problems.push(`${name}: image ${image} does not match ${rule}`);
   }
-  const confluent = new Set(Object.values(c.services).map((s) => /^confluentinc\/cp-[a-z-]+:(.+)$/.exec(s.image ?? '')?.[1]).filter(Boolean));
+  const confluent = new Set(
+    Object.values(c.services)
+      .map((s) => /^confluentinc\/cp-[a-z-]+:(.+)$/.exec(s.image ?? '')?.[1])
+      .filter(Boolean),
+  );
   if (confluent.size > 1) problems.push(`Confluent images mix versions: ${[...confluent].join(', ')}`);
   const spark = new Set([c.services['spark-master']?.image, c.services['spark-worker']?.image, c.services['spark-job']?.image]);
   if (spark.size > 1) problems.push(`spark master, worker and job run different images: ${[...spark].join(', ')}`);
@@ -324,13 +358,17 @@ function healthProblems(c: Compose): string[] {
   for (const [name, service] of Object.entries(c.services)) {
     if (oneShot.has(name)) {
       if (service.healthcheck) problems.push(`${name} is one-shot (others wait for it to complete) but has a healthcheck`);
-      if (service.restart !== undefined && !/^(no|on-failure(:\d+)?)$/.test(service.restart)) problems.push(`${name} is one-shot but restart: ${service.restart} would run it forever`);
+      if (service.restart !== undefined && !/^(no|on-failure(:\d+)?)$/.test(service.restart))
+        problems.push(`${name} is one-shot but restart: ${service.restart} would run it forever`);
       continue;
     }
     const hc = service.healthcheck;
     const test = hc?.test;
     const kind = Array.isArray(test) ? test[0] : undefined;
-    if (!hc || hc.disable || test === undefined) { problems.push(`${name} is long-running and has no healthcheck`); continue; }
+    if (!hc || hc.disable || test === undefined) {
+      problems.push(`${name} is long-running and has no healthcheck`);
+      continue;
+    }
     if (typeof test === 'string' ? test.trim() === '' : !(kind === 'CMD' || kind === 'CMD-SHELL') || test.length < 2) {
       problems.push(`${name}: healthcheck test ${JSON.stringify(test)} runs nothing (want ["CMD", ...] or ["CMD-SHELL", "..."])`);
       continue;
@@ -348,7 +386,10 @@ function dependencyProblems(c: Compose): string[] {
   for (const [name, service] of Object.entries(c.services)) {
     for (const dep of dependencies(service)) {
       const target = c.services[dep.name];
-      if (!target) { problems.push(`${name} depends on unknown service ${dep.name}`); continue; }
+      if (!target) {
+        problems.push(`${name} depends on unknown service ${dep.name}`);
+        continue;
+      }
       if (dep.condition === 'service_healthy') {
         if (!target.healthcheck || target.healthcheck.disable) problems.push(`${name} waits for ${dep.name} to be healthy, but it has no healthcheck`);
       } else if (dep.condition === 'service_completed_successfully') {
@@ -362,7 +403,10 @@ function dependencyProblems(c: Compose): string[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string, trail: string[]): void => {
     if (state.get(name) === 'done') return;
-    if (state.get(name) === 'visiting') { problems.push(`dependency cycle: ${[...trail, name].join(' -> ')}`); return; }
+    if (state.get(name) === 'visiting') {
+      problems.push(`dependency cycle: ${[...trail, name].join(' -> ')}`);
+      return;
+    }
     state.set(name, 'visiting');
     for (const dep of dependencies(c.services[name] ?? {})) if (c.services[dep.name]) visit(dep.name, [...trail, name]);
     state.set(name, 'done');
@@ -450,7 +494,8 @@ function cassandraSettingProblems(c: Compose): string[] {
     else if (got !== want) problems.push(`cassandra: ${key} is ${got}, the native node has ${want}`);
   }
   // The image's file sets a 10 s period for its periodic mode; group mode wants none.
-  if (set.get('commitlog_sync') === 'group' && set.get('commitlog_sync_period') !== '0ms') problems.push('cassandra: group commit needs commitlog_sync_period=0ms over the image\'s 10000ms');
+  if (set.get('commitlog_sync') === 'group' && set.get('commitlog_sync_period') !== '0ms')
+    problems.push("cassandra: group commit needs commitlog_sync_period=0ms over the image's 10000ms");
   return problems;
 }
 
@@ -504,9 +549,7 @@ describe('docker-compose.yml is a valid Compose file', () => {
       `${ENV_EXAMPLE} documents UNUSED_SETTING, which ${COMPOSE_FILE} never uses`,
     ]);
     const { POSTGRES_PASSWORD: _dropped, ...undocumented } = envExample;
-    expect(envExampleProblems(withDefaults.uses, undocumented)).toEqual([
-      `POSTGRES_PASSWORD is used by ${COMPOSE_FILE} but not documented in ${ENV_EXAMPLE}`,
-    ]);
+    expect(envExampleProblems(withDefaults.uses, undocumented)).toEqual([`POSTGRES_PASSWORD is used by ${COMPOSE_FILE} but not documented in ${ENV_EXAMPLE}`]);
     expect(resolveCompose(raw, { ...envExample, POSTGRES_PASSWORD: 'changed' }).compose).not.toEqual(withDefaults.compose);
   });
 });
@@ -558,7 +601,9 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
     expect(cassandraSettingProblems(periodic)).toEqual(['cassandra: commitlog_sync is periodic, the native node has group']);
     const unread = clone(compose);
     setEnv(svc(unread, 'cassandra'), 'JVM_EXTRA_OPTS', opts.replace('-Dcassandra.config.allow_system_properties=true', ''));
-    expect(cassandraSettingProblems(unread)).toEqual(['cassandra: JVM_EXTRA_OPTS must set -Dcassandra.config.allow_system_properties=true, or Cassandra ignores the settings']);
+    expect(cassandraSettingProblems(unread)).toEqual([
+      'cassandra: JVM_EXTRA_OPTS must set -Dcassandra.config.allow_system_properties=true, or Cassandra ignores the settings',
+    ]);
   });
 
   it('points provision and functions at the containers with the variables layers/config reads', () => {
@@ -572,7 +617,9 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
     ]);
     const lambda = clone(compose);
     setEnv(svc(lambda, 'airflow-scheduler'), 'LAMBDA_ENDPOINT', 'http://127.0.0.1:3002');
-    expect(configProblems(lambda, configSource)).toEqual(['airflow-scheduler: LAMBDA_ENDPOINT http://127.0.0.1:3002 is not serverless-offline\'s http://functions:3002']);
+    expect(configProblems(lambda, configSource)).toEqual([
+      "airflow-scheduler: LAMBDA_ENDPOINT http://127.0.0.1:3002 is not serverless-offline's http://functions:3002",
+    ]);
     const missing = clone(compose);
     svc(missing, 'functions').environment = {};
     expect(configProblems(missing, configSource)).toEqual(expect.arrayContaining(['functions does not set SCHEMA_REGISTRY_URL']));
@@ -581,15 +628,17 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
     ]);
   });
 
-  it('uses topology\'s database, user, keyspace, topics and compatibility, on a cluster that can hold them', () => {
+  it("uses topology's database, user, keyspace, topics and compatibility, on a cluster that can hold them", () => {
     expect(namingProblems(compose, topology)).toEqual([]);
     const renamed = { ...topology, postgres: { ...topology.postgres, database: 'pipeline' }, cassandra: { ...topology.cassandra, keyspace: 'pipeline' } };
     const problems = namingProblems(compose, renamed);
-    expect(problems).toEqual(expect.arrayContaining([
-      'postgres: POSTGRES_DB tributary is not topology\'s pipeline',
-      'functions: POSTGRES_DB tributary is not topology\'s pipeline',
-      'provision: CASSANDRA_KEYSPACE tributary is not topology\'s pipeline',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "postgres: POSTGRES_DB tributary is not topology's pipeline",
+        "functions: POSTGRES_DB tributary is not topology's pipeline",
+        "provision: CASSANDRA_KEYSPACE tributary is not topology's pipeline",
+      ]),
+    );
     const topicEnv = clone(compose);
     setEnv(svc(topicEnv, 'functions'), 'TOPIC_USERS_CLEAN', 'users.cleaned');
     expect(namingProblems(topicEnv, topology)).toEqual([
@@ -608,7 +657,7 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
     expect(namingProblems(autoCreate, topology)).toEqual(['kafka must not auto-create topics: they come from infra/topology.json']);
     const compat = clone(compose);
     setEnv(svc(compat, 'schema-registry'), 'SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL', 'NONE');
-    expect(namingProblems(compat, topology)).toEqual(['schema-registry: schema compatibility NONE is not topology\'s BACKWARD']);
+    expect(namingProblems(compat, topology)).toEqual(["schema-registry: schema compatibility NONE is not topology's BACKWARD"]);
   });
 });
 
@@ -656,7 +705,9 @@ describe('docker-compose.yml images, healthchecks, dependencies and volumes', ()
     expect(dependencyProblems(bare)).toEqual(['kafka depends on zookeeper without condition service_healthy / service_completed_successfully (got none)']);
     const started = clone(compose);
     svc(started, 'schema-registry').depends_on = { kafka: { condition: 'service_started' } };
-    expect(dependencyProblems(started)).toEqual(['schema-registry depends on kafka without condition service_healthy / service_completed_successfully (got service_started)']);
+    expect(dependencyProblems(started)).toEqual([
+      'schema-registry depends on kafka without condition service_healthy / service_completed_successfully (got service_started)',
+    ]);
     const unhealthy = clone(compose);
     delete svc(unhealthy, 'zookeeper').healthcheck;
     expect(dependencyProblems(unhealthy)).toEqual(['kafka waits for zookeeper to be healthy, but it has no healthcheck']);

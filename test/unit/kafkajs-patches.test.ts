@@ -6,7 +6,9 @@
 import { Partitioners } from 'kafkajs';
 
 // kafkajs' internals, which the patch touches; not part of its typed API.
-const Encoder = require('kafkajs/src/protocol/encoder') as new (initialSize?: number) => {
+const Encoder = require('kafkajs/src/protocol/encoder') as new (
+  initialSize?: number,
+) => {
   writeInt32(value: number): unknown;
   writeVarIntString(value: string): unknown;
   writeVarIntBytes(value: Buffer): unknown;

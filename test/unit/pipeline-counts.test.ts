@@ -8,7 +8,15 @@ const before: StageCounts = { fetched: 10_020, persisted: 10_000, published: 10_
 describe("npm start's live counts", () => {
   it('counts each stage from the baseline read at start, so earlier runs and the tests are not counted again', () => {
     const now: StageCounts = { fetched: 15_021, persisted: 15_000, published: 14_000, pending: 1_000, transformed: 23_522, sunk: 13_500, deadLettered: 8 };
-    expect(countsSince(before, now)).toEqual({ fetched: 5_001, persisted: 5_000, published: 4_000, pending: 1_000, transformed: 4_000, sunk: 3_500, deadLettered: 1 });
+    expect(countsSince(before, now)).toEqual({
+      fetched: 5_001,
+      persisted: 5_000,
+      published: 4_000,
+      pending: 1_000,
+      transformed: 4_000,
+      sunk: 3_500,
+      deadLettered: 1,
+    });
   });
 
   it('keeps pending as read: it is how many wait now, not a total', () => {
@@ -21,7 +29,9 @@ describe("npm start's live counts", () => {
     const kafkaDown: StageCounts = { ...before, fetched: 10_520, persisted: 10_500, transformed: undefined, sunk: undefined, deadLettered: undefined };
     expect(complete(kafkaDown)).toBe(false);
     expect(complete(before)).toBe(true);
-    expect(formatCounts(countsSince(before, kafkaDown))).toBe('fetched 500 · persisted 500 · published 0 (pending 0) · transformed ? · sunk ? · dead-lettered ?');
+    expect(formatCounts(countsSince(before, kafkaDown))).toBe(
+      'fetched 500 · persisted 500 · published 0 (pending 0) · transformed ? · sunk ? · dead-lettered ?',
+    );
     expect(countsSince(kafkaDown, before).transformed).toBeUndefined();
   });
 
@@ -35,7 +45,10 @@ describe("npm start's live counts", () => {
 
     it('is refused when the sink has no Kafka event with a group, rather than read from a group nobody commits', () => {
       const file = path.join(dir, 'serverless.yml');
-      const text = readFileSync(path.resolve(__dirname, '..', '..', 'serverless.yml'), 'utf8').replace('consumerGroupId: tributary-sink', 'consumerGroupId: ""');
+      const text = readFileSync(path.resolve(__dirname, '..', '..', 'serverless.yml'), 'utf8').replace(
+        'consumerGroupId: tributary-sink',
+        'consumerGroupId: ""',
+      );
       writeFileSync(file, text);
       expect(() => sinkGroupOf(file)).toThrow(/sink function has no kafka event with a consumerGroupId/);
     });

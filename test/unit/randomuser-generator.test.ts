@@ -67,18 +67,32 @@ describe('determinism', () => {
 
 describe('parameters', () => {
   it.each([
-    [undefined, 1], ['', 1], ['1', 1], ['37', 37], ['5000', 5000], ['5001', 1], ['0', 1], ['-4', 1],
-    ['2.5', 1], ['abc', 1], ['1e3', 1000],
+    [undefined, 1],
+    ['', 1],
+    ['1', 1],
+    ['37', 37],
+    ['5000', 5000],
+    ['5001', 1],
+    ['0', 1],
+    ['-4', 1],
+    ['2.5', 1],
+    ['abc', 1],
+    ['1e3', 1000],
   ])('results=%p gives %p users', (raw, expected) => {
     expect(parseResults(raw)).toBe(expected);
   });
 
-  it.each([[undefined, 1], ['0', 1], ['-3', 1], ['7', 7], ['10000', 10000], ['10001', 1], ['x', 1]])(
-    'page=%p is %p',
-    (raw, expected) => {
-      expect(parsePage(raw)).toBe(expected);
-    },
-  );
+  it.each([
+    [undefined, 1],
+    ['0', 1],
+    ['-3', 1],
+    ['7', 7],
+    ['10000', 10000],
+    ['10001', 1],
+    ['x', 1],
+  ])('page=%p is %p', (raw, expected) => {
+    expect(parsePage(raw)).toBe(expected);
+  });
 
   it('draws a seed when none is given and reports it', () => {
     const q = query('results=2');
@@ -176,9 +190,27 @@ describe('inc and exc', () => {
 });
 
 const COUNTRY: Record<NatCode, string> = {
-  AU: 'Australia', BR: 'Brazil', CA: 'Canada', CH: 'Switzerland', DE: 'Germany', DK: 'Denmark', ES: 'Spain',
-  FI: 'Finland', FR: 'France', GB: 'United Kingdom', IE: 'Ireland', IN: 'India', IR: 'Iran', MX: 'Mexico',
-  NL: 'Netherlands', NO: 'Norway', NZ: 'New Zealand', RS: 'Serbia', TR: 'Turkey', UA: 'Ukraine', US: 'United States',
+  AU: 'Australia',
+  BR: 'Brazil',
+  CA: 'Canada',
+  CH: 'Switzerland',
+  DE: 'Germany',
+  DK: 'Denmark',
+  ES: 'Spain',
+  FI: 'Finland',
+  FR: 'France',
+  GB: 'United Kingdom',
+  IE: 'Ireland',
+  IN: 'India',
+  IR: 'Iran',
+  MX: 'Mexico',
+  NL: 'Netherlands',
+  NO: 'Norway',
+  NZ: 'New Zealand',
+  RS: 'Serbia',
+  TR: 'Turkey',
+  UA: 'Ukraine',
+  US: 'United States',
 };
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -207,43 +239,119 @@ describe.each(NAT_CODES)('shape of a %s user', (nat) => {
     expect(new Set(users.map((u) => u.nat))).toEqual(new Set([nat]));
     expect(new Set(users.map((u) => u.location.country))).toEqual(new Set([COUNTRY[nat]]));
     expect(new Set(users.map((u) => u.gender))).toEqual(new Set(['male', 'female']));
-    expect(failing(users, (u) => u.location.street.number, (n) => Number.isInteger(n) && n >= 1 && n <= 9999)).toEqual([]);
-    expect(failing(users, (u) => u.location.timezone.offset, (o) => /^[+-]?\d{1,2}:\d{2}$/.test(o))).toEqual([]);
-    expect(failing(users, (u) => [u.phone, u.cell, u.name.first, u.name.last, u.location.city, u.location.state], (v) => v.every((s) => typeof s === 'string' && s.length > 0))).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.location.street.number,
+        (n) => Number.isInteger(n) && n >= 1 && n <= 9999,
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.location.timezone.offset,
+        (o) => /^[+-]?\d{1,2}:\d{2}$/.test(o),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => [u.phone, u.cell, u.name.first, u.name.last, u.location.city, u.location.state],
+        (v) => v.every((s) => typeof s === 'string' && s.length > 0),
+      ),
+    ).toEqual([]);
   });
 
   it('has string coordinates with four decimals within range', () => {
-    expect(failing(users, (u) => u.location.coordinates.latitude, (v) => COORDINATE.test(v) && Math.abs(Number(v)) <= 90)).toEqual([]);
-    expect(failing(users, (u) => u.location.coordinates.longitude, (v) => COORDINATE.test(v) && Math.abs(Number(v)) <= 180)).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.location.coordinates.latitude,
+        (v) => COORDINATE.test(v) && Math.abs(Number(v)) <= 90,
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.location.coordinates.longitude,
+        (v) => COORDINATE.test(v) && Math.abs(Number(v)) <= 180,
+      ),
+    ).toEqual([]);
   });
 
   it('has ISO dates with milliseconds and ages relative to now', () => {
     // The real ranges: born 1944-08..2001-05, registered 2002-03..2022-05.
-    expect(failing(users, (u) => u.dob, (d) => ISO_MS.test(d.date) && Date.parse(d.date) >= -800000000000 && Date.parse(d.date) <= Date.UTC(2001, 5, 1))).toEqual([]);
-    expect(failing(users, (u) => u.registered, (d) => ISO_MS.test(d.date) && Date.parse(d.date) >= Date.UTC(2002, 2, 21) && Date.parse(d.date) <= Date.UTC(2022, 4, 24))).toEqual([]);
-    expect(failing(users, (u) => u.dob, (d) => d.age === fullYearsBetween(new Date(d.date), NOW))).toEqual([]);
-    expect(failing(users, (u) => u.registered, (d) => d.age === fullYearsBetween(new Date(d.date), NOW))).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.dob,
+        (d) => ISO_MS.test(d.date) && Date.parse(d.date) >= -800000000000 && Date.parse(d.date) <= Date.UTC(2001, 5, 1),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.registered,
+        (d) => ISO_MS.test(d.date) && Date.parse(d.date) >= Date.UTC(2002, 2, 21) && Date.parse(d.date) <= Date.UTC(2022, 4, 24),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.dob,
+        (d) => d.age === fullYearsBetween(new Date(d.date), NOW),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.registered,
+        (d) => d.age === fullYearsBetween(new Date(d.date), NOW),
+      ),
+    ).toEqual([]);
   });
 
   it('has login hashes of password + salt and a v4 uuid', () => {
     const digest = (algorithm: string, text: string): string => createHash(algorithm).update(text).digest('hex');
-    expect(failing(users, (u) => u.login, (l) => UUID_V4.test(l.uuid) && /^[A-Za-z0-9]{8}$/.test(l.salt) && /^[a-z]+\d{3}$/.test(l.username))).toEqual([]);
     expect(
-      failing(users, (u) => u.login, (l) =>
-        l.md5 === digest('md5', l.password + l.salt) && l.sha1 === digest('sha1', l.password + l.salt) && l.sha256 === digest('sha256', l.password + l.salt)),
+      failing(
+        users,
+        (u) => u.login,
+        (l) => UUID_V4.test(l.uuid) && /^[A-Za-z0-9]{8}$/.test(l.salt) && /^[a-z]+\d{3}$/.test(l.username),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.login,
+        (l) =>
+          l.md5 === digest('md5', l.password + l.salt) && l.sha1 === digest('sha1', l.password + l.salt) && l.sha256 === digest('sha256', l.password + l.salt),
+      ),
     ).toEqual([]);
   });
 
   it('has an ASCII first.last@example.com e-mail and gendered portraits', () => {
-    expect(failing(users, (u) => u.email, (e, u) => e === emailFor(u.name.first, u.name.last) && /^[\x21-\x7e]+@example\.com$/.test(e))).toEqual([]);
     expect(
-      failing(users, (u) => u.picture, (p, u) => {
-        const match = /^https:\/\/randomuser\.me\/api\/portraits\/(men|women)\/(\d+)\.jpg$/.exec(p.large);
-        return match?.[1] === (u.gender === 'male' ? 'men' : 'women')
-          && Number(match?.[2]) <= (u.gender === 'male' ? 99 : 96)
-          && p.medium === p.large.replace('/portraits/', '/portraits/med/')
-          && p.thumbnail === p.large.replace('/portraits/', '/portraits/thumb/');
-      }),
+      failing(
+        users,
+        (u) => u.email,
+        (e, u) => e === emailFor(u.name.first, u.name.last) && /^[\x21-\x7e]+@example\.com$/.test(e),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.picture,
+        (p, u) => {
+          const match = /^https:\/\/randomuser\.me\/api\/portraits\/(men|women)\/(\d+)\.jpg$/.exec(p.large);
+          return (
+            match?.[1] === (u.gender === 'male' ? 'men' : 'women') &&
+            Number(match?.[2]) <= (u.gender === 'male' ? 99 : 96) &&
+            p.medium === p.large.replace('/portraits/', '/portraits/med/') &&
+            p.thumbnail === p.large.replace('/portraits/', '/portraits/thumb/')
+          );
+        },
+      ),
     ).toEqual([]);
   });
 });
@@ -261,27 +369,195 @@ interface NatFormat {
 }
 
 const FORMATS: Record<NatCode, NatFormat> = {
-  AU: { phone: /^0\d-\d{4}-\d{4}$/, cell: /^04\d{2}-\d{3}-\d{3}$/, postcode: /^\d{3,4}$/, postcodeType: 'number', idName: 'TFN', idValue: /^\d{9}$/, samples: { phone: '05-7772-4109', cell: '0455-734-860', postcode: 2104, id: '343762544' } },
-  BR: { phone: /^\(\d{2}\) \d{4}-\d{4}$/, cell: /^\(\d{2}\) \d{4}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'CPF', idValue: /^\d{3}\.\d{3}\.\d{3}-\d{2}$/, samples: { phone: '(81) 5753-6791', cell: '(37) 7740-7554', postcode: 28213, id: '484.976.736-62' } },
-  CA: { phone: /^[A-Z]\d{2} [A-Z]\d{2}-\d{4}$/, cell: /^[A-Z]\d{2} [A-Z]\d{2}-\d{4}$/, postcode: /^[A-Z]\d[A-Z] \d[A-Z]\d$/, postcodeType: 'string', idName: 'SIN', idValue: /^\d{9}$/, samples: { phone: 'C58 K38-9602', cell: 'X51 I48-6616', postcode: 'W9C 0Z6', id: '586253049' } },
-  CH: { phone: /^07[5-9] \d{3} \d{2} \d{2}$/, cell: /^07[5-9] \d{3} \d{2} \d{2}$/, postcode: /^\d{4}$/, postcodeType: 'number', idName: 'AVS', idValue: /^756\.\d{4}\.\d{4}\.\d{2}$/, samples: { phone: '075 247 63 60', cell: '079 324 37 08', postcode: 5250, id: '756.5175.1375.69' } },
-  DE: { phone: /^0\d{3}-\d{7}$/, cell: /^017\d-\d{7}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'SVNR', idValue: /^\d{2} \d{6,7} \S \d{3}$/, samples: { phone: '0740-8973298', cell: '0170-8616661', postcode: 82979, id: '73 060798 W 744' } },
-  DK: { phone: /^\d{8}$/, cell: /^\d{8}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'CPR', idValue: /^\d{6,7}-\d{4}$/, samples: { phone: '05083575', cell: '40542680', postcode: 83026, id: '080852-2393' } },
-  ES: { phone: /^9\d{2}-\d{3}-\d{3}$/, cell: /^6\d{2}-\d{3}-\d{3}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'DNI', idValue: /^\d{8}-[A-Z]$/, samples: { phone: '921-812-926', cell: '655-927-538', postcode: 77941, id: '07743708-Z' } },
-  FI: { phone: /^0[2-9]-\d{3}-\d{3}$/, cell: /^04\d-\d{3}-\d{2}-\d{2}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'HETU', idValue: /^NaNNA\d{3}undefined$/, samples: { phone: '05-123-931', cell: '040-693-66-82', postcode: 64580, id: 'NaNNA843undefined' } },
-  FR: { phone: /^0[1-5](-\d{2}){4}$/, cell: /^06(-\d{2}){4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'INSEE', idValue: /^[12]\d{12,13} \d{2}$/, samples: { phone: '04-57-65-02-67', cell: '06-44-61-31-66', postcode: 50507, id: '2650919728434 68' } },
-  GB: { phone: /^0(1\d{3} \d{5,6}|11\d{4} \d{3} \d{4}|1\d1 \d{3} \d{4}|1\d{4} \d{4,5}|2\d \d{4} \d{4})$/, cell: /^07\d{3} \d{6}$/, postcode: /^[A-Z]{1,2}\d{1,2}[A-Z]? \d[ABD-HJLNP-UW-Z]{2}$/, postcodeType: 'string', idName: 'NINO', idValue: /^[A-Z]{2} \d{2} \d{2} \d{2} [A-Z]$/, samples: { phone: '016977 94321', cell: '07304 550762', postcode: 'O87 2FD', id: 'YH 56 29 86 P' } },
-  IE: { phone: /^0[1-7]1-\d{3}-\d{4}$/, cell: /^081-\d{3}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'PPS', idValue: /^\d{7}T$/, samples: { phone: '051-244-1474', cell: '081-709-3746', postcode: 16317, id: '9794987T' } },
-  IN: { phone: /^[789]\d{9}$/, cell: /^[789]\d{9}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'UIDAI', idValue: /^\d{12}$/, samples: { phone: '7816369780', cell: '8723595578', postcode: 96045, id: '605084737990' } },
-  IR: { phone: /^0\d{2}-\d{8}$/, cell: /^09\d{2}-\d{3}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: '', idValue: null, samples: { phone: '077-69075389', cell: '0953-711-3227', postcode: 91724, id: null } },
-  MX: { phone: /^\(6\d{2}\) \d{3} \d{4}$/, cell: /^\(6\d{2}\) \d{3} \d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'NSS', idValue: /^\d{2} \d{2} \d{2} \d{4} \d$/, samples: { phone: '(664) 686 6069', cell: '(639) 825 2067', postcode: 55836, id: '31 03 86 0774 1' } },
-  NL: { phone: /^\(0\d{3}\) \d{6}$/, cell: /^\(06\) \d{8}$/, postcode: /^\d{4} [A-Z]{2}$/, postcodeType: 'string', idName: 'BSN', idValue: /^\d{8}$/, samples: { phone: '(0467) 142790', cell: '(06) 72236242', postcode: '4923 LK', id: '75217505' } },
-  NO: { phone: /^[235678]\d{7}$/, cell: /^[49]\d{7}$/, postcode: /^\d{4}$/, postcodeType: 'string', idName: 'FN', idValue: /^\d{11}$/, samples: { phone: '37883763', cell: '92145553', postcode: '0051', id: '06029206013' } },
-  NZ: { phone: /^\(\d{3}\)-\d{3}-\d{4}$/, cell: /^\(\d{3}\)-\d{3}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: '', idValue: null, samples: { phone: '(235)-976-7936', cell: '(156)-037-0280', postcode: 29916, id: null } },
-  RS: { phone: /^0[123]\d-\d{4}-\d{3}$/, cell: /^06\d-\d{4}-\d{3}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'SID', idValue: /^\d{9}$/, samples: { phone: '024-8802-969', cell: '060-2477-588', postcode: 34397, id: '542384676' } },
-  TR: { phone: /^\(\d{3}\)-\d{3}-\d{4}$/, cell: /^\(\d{3}\)-\d{3}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: '', idValue: null, samples: { phone: '(264)-406-4736', cell: '(118)-006-6689', postcode: 87843, id: null } },
-  UA: { phone: /^\(0(66|67|68|96|97|98|99)\) [A-Z]\d{2}-\d{4}$/, cell: /^\(0(66|67|68|96|97|98|99)\) [A-Z]\d{2}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: '', idValue: null, samples: { phone: '(068) P70-0791', cell: '(066) E49-8499', postcode: 29504, id: null } },
-  US: { phone: /^\([2-9]\d{2}\) [2-9]\d{2}-\d{4}$/, cell: /^\([2-9]\d{2}\) [2-9]\d{2}-\d{4}$/, postcode: /^\d{5}$/, postcodeType: 'number', idName: 'SSN', idValue: /^\d{3}-\d{2}-\d{4}$/, samples: { phone: '(343) 938-6888', cell: '(223) 266-7142', postcode: 28761, id: '357-02-1526' } },
+  AU: {
+    phone: /^0\d-\d{4}-\d{4}$/,
+    cell: /^04\d{2}-\d{3}-\d{3}$/,
+    postcode: /^\d{3,4}$/,
+    postcodeType: 'number',
+    idName: 'TFN',
+    idValue: /^\d{9}$/,
+    samples: { phone: '05-7772-4109', cell: '0455-734-860', postcode: 2104, id: '343762544' },
+  },
+  BR: {
+    phone: /^\(\d{2}\) \d{4}-\d{4}$/,
+    cell: /^\(\d{2}\) \d{4}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'CPF',
+    idValue: /^\d{3}\.\d{3}\.\d{3}-\d{2}$/,
+    samples: { phone: '(81) 5753-6791', cell: '(37) 7740-7554', postcode: 28213, id: '484.976.736-62' },
+  },
+  CA: {
+    phone: /^[A-Z]\d{2} [A-Z]\d{2}-\d{4}$/,
+    cell: /^[A-Z]\d{2} [A-Z]\d{2}-\d{4}$/,
+    postcode: /^[A-Z]\d[A-Z] \d[A-Z]\d$/,
+    postcodeType: 'string',
+    idName: 'SIN',
+    idValue: /^\d{9}$/,
+    samples: { phone: 'C58 K38-9602', cell: 'X51 I48-6616', postcode: 'W9C 0Z6', id: '586253049' },
+  },
+  CH: {
+    phone: /^07[5-9] \d{3} \d{2} \d{2}$/,
+    cell: /^07[5-9] \d{3} \d{2} \d{2}$/,
+    postcode: /^\d{4}$/,
+    postcodeType: 'number',
+    idName: 'AVS',
+    idValue: /^756\.\d{4}\.\d{4}\.\d{2}$/,
+    samples: { phone: '075 247 63 60', cell: '079 324 37 08', postcode: 5250, id: '756.5175.1375.69' },
+  },
+  DE: {
+    phone: /^0\d{3}-\d{7}$/,
+    cell: /^017\d-\d{7}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'SVNR',
+    idValue: /^\d{2} \d{6,7} \S \d{3}$/,
+    samples: { phone: '0740-8973298', cell: '0170-8616661', postcode: 82979, id: '73 060798 W 744' },
+  },
+  DK: {
+    phone: /^\d{8}$/,
+    cell: /^\d{8}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'CPR',
+    idValue: /^\d{6,7}-\d{4}$/,
+    samples: { phone: '05083575', cell: '40542680', postcode: 83026, id: '080852-2393' },
+  },
+  ES: {
+    phone: /^9\d{2}-\d{3}-\d{3}$/,
+    cell: /^6\d{2}-\d{3}-\d{3}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'DNI',
+    idValue: /^\d{8}-[A-Z]$/,
+    samples: { phone: '921-812-926', cell: '655-927-538', postcode: 77941, id: '07743708-Z' },
+  },
+  FI: {
+    phone: /^0[2-9]-\d{3}-\d{3}$/,
+    cell: /^04\d-\d{3}-\d{2}-\d{2}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'HETU',
+    idValue: /^NaNNA\d{3}undefined$/,
+    samples: { phone: '05-123-931', cell: '040-693-66-82', postcode: 64580, id: 'NaNNA843undefined' },
+  },
+  FR: {
+    phone: /^0[1-5](-\d{2}){4}$/,
+    cell: /^06(-\d{2}){4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'INSEE',
+    idValue: /^[12]\d{12,13} \d{2}$/,
+    samples: { phone: '04-57-65-02-67', cell: '06-44-61-31-66', postcode: 50507, id: '2650919728434 68' },
+  },
+  GB: {
+    phone: /^0(1\d{3} \d{5,6}|11\d{4} \d{3} \d{4}|1\d1 \d{3} \d{4}|1\d{4} \d{4,5}|2\d \d{4} \d{4})$/,
+    cell: /^07\d{3} \d{6}$/,
+    postcode: /^[A-Z]{1,2}\d{1,2}[A-Z]? \d[ABD-HJLNP-UW-Z]{2}$/,
+    postcodeType: 'string',
+    idName: 'NINO',
+    idValue: /^[A-Z]{2} \d{2} \d{2} \d{2} [A-Z]$/,
+    samples: { phone: '016977 94321', cell: '07304 550762', postcode: 'O87 2FD', id: 'YH 56 29 86 P' },
+  },
+  IE: {
+    phone: /^0[1-7]1-\d{3}-\d{4}$/,
+    cell: /^081-\d{3}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'PPS',
+    idValue: /^\d{7}T$/,
+    samples: { phone: '051-244-1474', cell: '081-709-3746', postcode: 16317, id: '9794987T' },
+  },
+  IN: {
+    phone: /^[789]\d{9}$/,
+    cell: /^[789]\d{9}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'UIDAI',
+    idValue: /^\d{12}$/,
+    samples: { phone: '7816369780', cell: '8723595578', postcode: 96045, id: '605084737990' },
+  },
+  IR: {
+    phone: /^0\d{2}-\d{8}$/,
+    cell: /^09\d{2}-\d{3}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: '',
+    idValue: null,
+    samples: { phone: '077-69075389', cell: '0953-711-3227', postcode: 91724, id: null },
+  },
+  MX: {
+    phone: /^\(6\d{2}\) \d{3} \d{4}$/,
+    cell: /^\(6\d{2}\) \d{3} \d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'NSS',
+    idValue: /^\d{2} \d{2} \d{2} \d{4} \d$/,
+    samples: { phone: '(664) 686 6069', cell: '(639) 825 2067', postcode: 55836, id: '31 03 86 0774 1' },
+  },
+  NL: {
+    phone: /^\(0\d{3}\) \d{6}$/,
+    cell: /^\(06\) \d{8}$/,
+    postcode: /^\d{4} [A-Z]{2}$/,
+    postcodeType: 'string',
+    idName: 'BSN',
+    idValue: /^\d{8}$/,
+    samples: { phone: '(0467) 142790', cell: '(06) 72236242', postcode: '4923 LK', id: '75217505' },
+  },
+  NO: {
+    phone: /^[235678]\d{7}$/,
+    cell: /^[49]\d{7}$/,
+    postcode: /^\d{4}$/,
+    postcodeType: 'string',
+    idName: 'FN',
+    idValue: /^\d{11}$/,
+    samples: { phone: '37883763', cell: '92145553', postcode: '0051', id: '06029206013' },
+  },
+  NZ: {
+    phone: /^\(\d{3}\)-\d{3}-\d{4}$/,
+    cell: /^\(\d{3}\)-\d{3}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: '',
+    idValue: null,
+    samples: { phone: '(235)-976-7936', cell: '(156)-037-0280', postcode: 29916, id: null },
+  },
+  RS: {
+    phone: /^0[123]\d-\d{4}-\d{3}$/,
+    cell: /^06\d-\d{4}-\d{3}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'SID',
+    idValue: /^\d{9}$/,
+    samples: { phone: '024-8802-969', cell: '060-2477-588', postcode: 34397, id: '542384676' },
+  },
+  TR: {
+    phone: /^\(\d{3}\)-\d{3}-\d{4}$/,
+    cell: /^\(\d{3}\)-\d{3}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: '',
+    idValue: null,
+    samples: { phone: '(264)-406-4736', cell: '(118)-006-6689', postcode: 87843, id: null },
+  },
+  UA: {
+    phone: /^\(0(66|67|68|96|97|98|99)\) [A-Z]\d{2}-\d{4}$/,
+    cell: /^\(0(66|67|68|96|97|98|99)\) [A-Z]\d{2}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: '',
+    idValue: null,
+    samples: { phone: '(068) P70-0791', cell: '(066) E49-8499', postcode: 29504, id: null },
+  },
+  US: {
+    phone: /^\([2-9]\d{2}\) [2-9]\d{2}-\d{4}$/,
+    cell: /^\([2-9]\d{2}\) [2-9]\d{2}-\d{4}$/,
+    postcode: /^\d{5}$/,
+    postcodeType: 'number',
+    idName: 'SSN',
+    idValue: /^\d{3}-\d{2}-\d{4}$/,
+    samples: { phone: '(343) 938-6888', cell: '(223) 266-7142', postcode: 28761, id: '357-02-1526' },
+  },
 };
 
 describe.each(NAT_CODES)('%s quirks', (nat) => {
@@ -298,12 +574,36 @@ describe.each(NAT_CODES)('%s quirks', (nat) => {
   });
 
   it('formats phone, cell, postcode and id like the real API', () => {
-    expect(failing(users, (u) => u.phone, (v) => format.phone.test(v))).toEqual([]);
-    expect(failing(users, (u) => u.cell, (v) => format.cell.test(v))).toEqual([]);
-    expect(failing(users, (u) => u.location.postcode, (v) => typeof v === format.postcodeType && format.postcode.test(String(v)))).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.phone,
+        (v) => format.phone.test(v),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.cell,
+        (v) => format.cell.test(v),
+      ),
+    ).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.location.postcode,
+        (v) => typeof v === format.postcodeType && format.postcode.test(String(v)),
+      ),
+    ).toEqual([]);
     expect(new Set(users.map((u) => u.id.name))).toEqual(new Set([format.idName]));
     const idOk = format.idValue;
-    expect(failing(users, (u) => u.id.value, (v) => (idOk === null ? v === null : v !== null && idOk.test(v)))).toEqual([]);
+    expect(
+      failing(
+        users,
+        (u) => u.id.value,
+        (v) => (idOk === null ? v === null : v !== null && idOk.test(v)),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -347,7 +647,9 @@ describe('per-nationality details', () => {
     sin.split('').reduce((sum, d, i) => {
       const p = Number(d) * (i % 2 === 0 ? 1 : 2);
       return sum + (p >= 10 ? p - 9 : p);
-    }, 0) % 10 === 0;
+    }, 0) %
+      10 ===
+    0;
 
   it('gives CA users SINs with a valid Luhn check digit', () => {
     expect(sinIsValid('586253049')).toBe(true); // real sample
@@ -443,7 +745,11 @@ describe('login', () => {
     expect(createHash('md5').update(salted).digest('hex')).toBe('ab54ac4c0be9480ae8fa5e9e2a5196a3');
     expect(createHash('sha1').update(salted).digest('hex')).toBe('edcf2ce613cbdea349133c52dc2f3b83168dc51b');
     const user = generateUsers(request({ results: 1 }))[0] as RandomUser;
-    expect(user.login.md5).toBe(createHash('md5').update(user.login.password + user.login.salt).digest('hex'));
+    expect(user.login.md5).toBe(
+      createHash('md5')
+        .update(user.login.password + user.login.salt)
+        .digest('hex'),
+    );
   });
 
   it('builds passwords from the password parameter', () => {

@@ -7,7 +7,11 @@ describe('parseFetchRequest', () => {
     expect(parseFetchRequest({ results: '5000' }, 100)).toEqual({ results: 5000 });
     expect(parseFetchRequest({}, 100)).toEqual({ results: 100 });
     expect(parseFetchRequest({ results: 10, seed: '2026-01-01', page: 3, nat: 'us,gb', batchId: 'airflow:2026-01-01' }, 100)).toEqual({
-      results: 10, seed: '2026-01-01', page: 3, nat: 'us,gb', batchId: 'airflow:2026-01-01',
+      results: 10,
+      seed: '2026-01-01',
+      page: 3,
+      nat: 'us,gb',
+      batchId: 'airflow:2026-01-01',
     });
   });
 
@@ -45,7 +49,16 @@ describe('flattenKafkaEvent', () => {
     bootstrapServers: '127.0.0.1:9092',
     records: {
       'users.raw-0': [
-        { topic: 'users.raw', partition: 0, offset: 15, timestamp: 1700000000000, timestampType: 'CREATE_TIME', key: Buffer.from('k').toString('base64'), value: Buffer.from('v').toString('base64'), headers: [{ reason: [104, 105] }] },
+        {
+          topic: 'users.raw',
+          partition: 0,
+          offset: 15,
+          timestamp: 1700000000000,
+          timestampType: 'CREATE_TIME',
+          key: Buffer.from('k').toString('base64'),
+          value: Buffer.from('v').toString('base64'),
+          headers: [{ reason: [104, 105] }],
+        },
       ],
       'users.raw-1': [{ topic: 'users.raw', partition: 1, offset: 3, timestamp: 1700000000001, timestampType: 'CREATE_TIME', headers: [] }],
     },

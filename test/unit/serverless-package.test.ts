@@ -38,11 +38,23 @@ const ofType = (type: string): [string, Resource][] => Object.entries(resources)
 describe('sls package', () => {
   it('packages the five functions on nodejs22.x with configuration only through environment variables', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['FetchLambdaFunction', 'PersistLambdaFunction', 'PublishLambdaFunction', 'SinkLambdaFunction', 'TransformLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual([
+      'FetchLambdaFunction',
+      'PersistLambdaFunction',
+      'PublishLambdaFunction',
+      'SinkLambdaFunction',
+      'TransformLambdaFunction',
+    ]);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
-      expect(env).toMatchObject({ TOPIC_USERS_RAW: 'users.raw', TOPIC_USERS_CLEAN: 'users.clean', TOPIC_USERS_DLQ: 'users.dlq', CASSANDRA_KEYSPACE: 'tributary', LAMBDA_ENDPOINT: '' });
+      expect(env).toMatchObject({
+        TOPIC_USERS_RAW: 'users.raw',
+        TOPIC_USERS_CLEAN: 'users.clean',
+        TOPIC_USERS_DLQ: 'users.dlq',
+        CASSANDRA_KEYSPACE: 'tributary',
+        LAMBDA_ENDPOINT: '',
+      });
     }
   });
 
@@ -50,8 +62,15 @@ describe('sls package', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     expect(rules).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['FetchLambdaFunction', 'Arn'] } })] }),
-        expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['PublishLambdaFunction', 'Arn'] } })] }),
+        expect.objectContaining({
+          ScheduleExpression: 'rate(5 minutes)',
+          State: 'ENABLED',
+          Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['FetchLambdaFunction', 'Arn'] } })],
+        }),
+        expect.objectContaining({
+          ScheduleExpression: 'rate(1 minute)',
+          Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['PublishLambdaFunction', 'Arn'] } })],
+        }),
       ]),
     );
   });
@@ -60,7 +79,11 @@ describe('sls package', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
     const byTopic = Object.fromEntries(mappings.map((m) => [(m.Topics as string[])[0], m]));
     expect(Object.keys(byTopic).sort()).toEqual(['users.clean', 'users.raw']);
-    expect(byTopic['users.raw']).toMatchObject({ FunctionName: { 'Fn::GetAtt': ['TransformLambdaFunction', 'Arn'] }, StartingPosition: 'TRIM_HORIZON', BatchSize: 1000 });
+    expect(byTopic['users.raw']).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': ['TransformLambdaFunction', 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+    });
     expect(byTopic['users.clean']).toMatchObject({ FunctionName: { 'Fn::GetAtt': ['SinkLambdaFunction', 'Arn'] }, StartingPosition: 'TRIM_HORIZON' });
     for (const m of mappings) expect(m.SelfManagedEventSource).toEqual({ Endpoints: { KafkaBootstrapServers: [expect.any(String)] } });
   });

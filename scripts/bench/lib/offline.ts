@@ -50,7 +50,6 @@ export interface BenchOffline {
   stop(): Promise<MemoryReport>;
 }
 
-
 /** What `sls offline start` reads from the service directory: files copied (osls wants a real serverless.yml), folders linked. */
 const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json'];
 const SERVICE_FOLDERS = ['functions', 'layers', 'plugins', 'infra', 'node_modules'];
@@ -141,8 +140,17 @@ export async function startBenchOffline(options: OfflineOptions): Promise<BenchO
     new Promise((resolve, reject) => {
       const earlier = history.find(({ line }) => pattern.test(line));
       if (earlier) return resolve(earlier.at);
-      const timer = setTimeout(() => reject(new Error(`sls offline: no line matching ${pattern} within ${timeoutMs / 1000} s; see ${options.logFile}`)), timeoutMs);
-      waiters.push({ pattern, resolve: (at) => (clearTimeout(timer), resolve(at)) });
+      const timer = setTimeout(
+        () => reject(new Error(`sls offline: no line matching ${pattern} within ${timeoutMs / 1000} s; see ${options.logFile}`)),
+        timeoutMs,
+      );
+      waiters.push({
+        pattern,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      });
       void exit.then((code) => reject(new Error(`sls offline exited (code ${code}) before ${pattern}; see ${options.logFile}`)));
     });
 

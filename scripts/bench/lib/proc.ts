@@ -30,7 +30,12 @@ export function childPids(pid: number): number[] {
 /** The first words of a process's command line, program names without their directories. */
 export function commandOf(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).map((a) => path.basename(a)).slice(0, 3).join(' ');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((a) => path.basename(a))
+      .slice(0, 3)
+      .join(' ');
   } catch {
     return '?';
   }

@@ -36,10 +36,9 @@ export interface LimitRun {
  * name: the scratch table always has the columns the sink's upsert writes.
  */
 async function scratchTableCql(client: Client, table: string): Promise<string> {
-  const { rows } = await client.execute(
-    "SELECT column_name, type, kind FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'created_users'",
-    [client.keyspace],
-  );
+  const { rows } = await client.execute("SELECT column_name, type, kind FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'created_users'", [
+    client.keyspace,
+  ]);
   if (rows.length === 0) throw new Error(`keyspace ${client.keyspace} has no created_users table`);
   const columns = rows.map((r) => `${r.get('column_name') as string} ${r.get('type') as string}`);
   const key = rows.filter((r) => r.get('kind') === 'partition_key').map((r) => r.get('column_name') as string);
@@ -85,7 +84,10 @@ export async function cassandraLimit(
 ): Promise<LimitRun[]> {
   const table = `bench_created_users_${randomUUID().slice(0, 8)}`;
   const now = new Date();
-  const params = upsertParams(users.map((user, i) => ({ user: toCleanUser(user), sourceOffset: `bench-raw@${i}` })), now);
+  const params = upsertParams(
+    users.map((user, i) => ({ user: toCleanUser(user), sourceOffset: `bench-raw@${i}` })),
+    now,
+  );
   const insert = upsertStatement(table);
   /** Writes the rows with `level` in flight; a write the node answers with a timeout is retried. */
   const writeAll = async (rows: readonly unknown[][], level: number): Promise<{ ms: number; retried: number }> => {

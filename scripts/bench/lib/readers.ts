@@ -48,7 +48,10 @@ export async function recordTimes(kafka: Kafka, admin: Admin, topic: string, fro
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: false });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic}: partitions [${[...remaining].join(',')}] not read to the end within 5 minutes`)), 300_000);
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic}: partitions [${[...remaining].join(',')}] not read to the end within 5 minutes`)),
+        300_000,
+      );
       consumer
         .run({
           autoCommit: false,

@@ -77,18 +77,36 @@ export interface PipelineBenchSummary {
   targets: { vsRaw: boolean | undefined; vsSeeds: boolean | undefined; p99: boolean | undefined };
 }
 
-export function report(options: Options, raw: RawLimits | undefined, throughput: Analysis, paced: Analysis | undefined, seeds: SeedsRun | undefined, seedsNoLatency: SeedsRun | undefined, memory: MemoryReport, cpu: CpuUse, load: string): { text: string; summary: PipelineBenchSummary } {
+export function report(
+  options: Options,
+  raw: RawLimits | undefined,
+  throughput: Analysis,
+  paced: Analysis | undefined,
+  seeds: SeedsRun | undefined,
+  seedsNoLatency: SeedsRun | undefined,
+  memory: MemoryReport,
+  cpu: CpuUse,
+  load: string,
+): { text: string; summary: PipelineBenchSummary } {
   const out: string[] = [];
   const runtime = options.inProcess ? 'in-process' : 'worker threads';
   const e2eRate = perSecond(throughput.users, throughput.endToEndMs);
-  out.push(`pipeline bench: ${fmtInt(throughput.users)} users, fetch results=${PAGE_SIZE} × ${Math.ceil(throughput.users / PAGE_SIZE)} pages (${options.fetchConcurrency} in flight), sls offline start with ${runtime}; randomuser API round trip ${options.apiLatencyMs} ms (local server, for the pipeline and the seeds alike)`);
+  out.push(
+    `pipeline bench: ${fmtInt(throughput.users)} users, fetch results=${PAGE_SIZE} × ${Math.ceil(throughput.users / PAGE_SIZE)} pages (${options.fetchConcurrency} in flight), sls offline start with ${runtime}; randomuser API round trip ${options.apiLatencyMs} ms (local server, for the pipeline and the seeds alike)`,
+  );
   out.push(`machine: ${os.cpus().length} cores, ${fmtMiB(os.totalmem())} RAM, Node ${process.version}; load average ${load}`);
   out.push('');
   out.push('per stage (the stage\'s own span: its first to its last user of the run; "done" is from the first fetch invocation)');
   out.push(
     table([
       ['stage', 'users', 'rate /s', 'active', 'done at'],
-      ...throughput.stages.map((s) => [s.label, fmtInt(s.count), fmtInt(perSecond(s.count, s.last - s.first)), fmtMs(s.last - s.first), fmtMs(s.last - throughput.startedAt)]),
+      ...throughput.stages.map((s) => [
+        s.label,
+        fmtInt(s.count),
+        fmtInt(perSecond(s.count, s.last - s.first)),
+        fmtMs(s.last - s.first),
+        fmtMs(s.last - throughput.startedAt),
+      ]),
       ['end to end (first fetch → last row in Cassandra)', fmtInt(throughput.users), fmtInt(e2eRate), '', fmtMs(throughput.endToEndMs)],
     ]),
   );
@@ -104,7 +122,14 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
     const rows: string[][] = [['limit', 'items', 'time', 'rate /s', 'MB/s', 'CPU ms per item']];
     const add = (name: string, runs: readonly LimitRun[]): void => {
       for (const r of runs) {
-        rows.push([`${name}: ${r.label}`, fmtInt(r.items), fmtMs(r.ms), fmtInt(perSecond(r.items, r.ms)), r.bytes ? (r.bytes / 1e6 / (r.ms / 1000)).toFixed(1) : '', ((r.machineCpu / r.items) * 1000).toFixed(3)]);
+        rows.push([
+          `${name}: ${r.label}`,
+          fmtInt(r.items),
+          fmtMs(r.ms),
+          fmtInt(perSecond(r.items, r.ms)),
+          r.bytes ? (r.bytes / 1e6 / (r.ms / 1000)).toFixed(1) : '',
+          ((r.machineCpu / r.items) * 1000).toFixed(3),
+        ]);
       }
     };
     add('Cassandra', raw.cassandra);
@@ -155,7 +180,9 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
   }
 
   out.push('');
-  out.push(`memory of the sls offline process (pid ${memory.pid}, whole run): peak RSS ${fmtMiB(memory.peakRss)} (VmHWM from /proc; every function runs inside it)`);
+  out.push(
+    `memory of the sls offline process (pid ${memory.pid}, whole run): peak RSS ${fmtMiB(memory.peakRss)} (VmHWM from /proc; every function runs inside it)`,
+  );
   for (const c of memory.children) out.push(`  child process ${c.command} (pid ${c.pid}): peak RSS ${fmtMiB(c.peakRss)}`);
   const fns = functionMemory(memory);
   if (fns.length > 0) {
@@ -168,7 +195,13 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
       table(
         [
           ['thread', 'instances', 'peak used (max)', 'peak total (max)', 'peak total (sum)'],
-          ...fns.map((f) => [f.functionKey === 'main' ? 'main thread (sls, serverless-offline, offline-kafka consumers)' : f.functionKey, String(f.instances), fmtMiB(f.peakUsed), fmtMiB(f.peakTotal), fmtMiB(f.sumPeakTotal)]),
+          ...fns.map((f) => [
+            f.functionKey === 'main' ? 'main thread (sls, serverless-offline, offline-kafka consumers)' : f.functionKey,
+            String(f.instances),
+            fmtMiB(f.peakUsed),
+            fmtMiB(f.peakTotal),
+            fmtMiB(f.sumPeakTotal),
+          ]),
         ],
         '    ',
       ),
@@ -176,7 +209,9 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
   }
 
   out.push('');
-  out.push(`CPU during the throughput phase (${fmtMs(cpu.wall * 1000)}, ${os.cpus().length} cores): CPU seconds, and CPU ms per user — what each process pays for a user`);
+  out.push(
+    `CPU during the throughput phase (${fmtMs(cpu.wall * 1000)}, ${os.cpus().length} cores): CPU seconds, and CPU ms per user — what each process pays for a user`,
+  );
   const perUser = (seconds: number): string => ((seconds / throughput.users) * 1000).toFixed(3);
   out.push(
     table([
@@ -199,8 +234,18 @@ export function report(options: Options, raw: RawLimits | undefined, throughput:
   out.push('targets');
   out.push(
     table([
-      ['end to end ÷ slowest raw limit', `${fmtInt(e2eRate)} ÷ ${fmtInt(slowest?.perSecond ?? Number.NaN)} = ${fmtRatio(ratioVsRaw ?? Number.NaN)}`, `target ≥ ${TARGET_VS_RAW}`, verdict(targets.vsRaw)],
-      ['end to end ÷ seeds\' approach', `${fmtInt(e2eRate)} ÷ ${fmtInt(seedsRate ?? Number.NaN)} = ${fmtRatio(ratioVsSeeds ?? Number.NaN, 1)}×`, `target ≥ ${TARGET_VS_SEEDS}×`, verdict(targets.vsSeeds)],
+      [
+        'end to end ÷ slowest raw limit',
+        `${fmtInt(e2eRate)} ÷ ${fmtInt(slowest?.perSecond ?? Number.NaN)} = ${fmtRatio(ratioVsRaw ?? Number.NaN)}`,
+        `target ≥ ${TARGET_VS_RAW}`,
+        verdict(targets.vsRaw),
+      ],
+      [
+        "end to end ÷ seeds' approach",
+        `${fmtInt(e2eRate)} ÷ ${fmtInt(seedsRate ?? Number.NaN)} = ${fmtRatio(ratioVsSeeds ?? Number.NaN, 1)}×`,
+        `target ≥ ${TARGET_VS_SEEDS}×`,
+        verdict(targets.vsSeeds),
+      ],
       [`p99 publish→Cassandra at ${fmtInt(options.pacedRate)} users/s`, fmtMs(p99 ?? Number.NaN), `target ≤ ${fmtMs(TARGET_P99_MS)}`, verdict(targets.p99)],
     ]),
   );

@@ -135,7 +135,10 @@ export function pointServerlessYmlAt(file: string, sandbox: Sandbox): void {
   set(['provider', 'environment', 'TOPIC_USERS_RAW'], sandbox.topics.raw);
   set(['provider', 'environment', 'TOPIC_USERS_CLEAN'], sandbox.topics.clean);
   set(['provider', 'environment', 'TOPIC_USERS_DLQ'], sandbox.topics.dlq);
-  for (const [fn, topic, group] of [['transform', sandbox.topics.raw, sandbox.groups.transform], ['sink', sandbox.topics.clean, sandbox.groups.sink]] as const) {
+  for (const [fn, topic, group] of [
+    ['transform', sandbox.topics.raw, sandbox.groups.transform],
+    ['sink', sandbox.topics.clean, sandbox.groups.sink],
+  ] as const) {
     set(['functions', fn, 'events', 0, 'kafka', 'topic'], topic);
     set(['functions', fn, 'events', 0, 'kafka', 'consumerGroupId'], group);
   }

@@ -134,9 +134,7 @@ function renderYaml(ctx: StackContext, dataDir: string): string {
 /** The driver's "all hosts failed" error hides each host's reason in innerErrors; name them. */
 function driverReason(err: unknown): string {
   if (err instanceof errors.NoHostAvailableError) {
-    const inner = Object.entries(err.innerErrors as Record<string, unknown>).map(
-      ([host, e]) => `${host}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    const inner = Object.entries(err.innerErrors as Record<string, unknown>).map(([host, e]) => `${host}: ${e instanceof Error ? e.message : String(e)}`);
     if (inner.length > 0) return inner.join('; ');
   }
   return err instanceof Error ? err.message : String(err);
@@ -162,10 +160,17 @@ export const cassandra: Service = {
       );
     }
     const heap = heapSize(ctx);
-    for (const [port, what] of [[STORAGE_PORT, 'storage (inter-node)'], [JMX_PORT, 'JMX']] as const) {
+    for (const [port, what] of [
+      [STORAGE_PORT, 'storage (inter-node)'],
+      [JMX_PORT, 'JMX'],
+    ] as const) {
       // Right after a stop the kernel may hold these a few seconds longer than the CQL port.
       if (!(await portFreeWithin(port, 15_000))) {
-        throw new StackError('cassandra', `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`, ctx.logFile('cassandra'));
+        throw new StackError(
+          'cassandra',
+          `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`,
+          ctx.logFile('cassandra'),
+        );
       }
     }
     const [java, classpath] = await Promise.all([ctx.java('cassandra', JAVA), ctx.mavenClasspath(POM)]);

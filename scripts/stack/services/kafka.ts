@@ -31,7 +31,8 @@ async function waitForStaleRegistration(ctx: StackContext): Promise<void> {
     if (Date.now() > deadline) {
       throw new StackError('kafka', `ZooKeeper still holds ${node} from an earlier broker after ${(ZOOKEEPER_SESSION_MS + 15_000) / 1000}s`);
     }
-    if (!announced && served) ctx.progress(`kafka: waiting for the previous broker's ZooKeeper session to expire (${node}, up to ${ZOOKEEPER_SESSION_MS / 1000}s)`);
+    if (!announced && served)
+      ctx.progress(`kafka: waiting for the previous broker's ZooKeeper session to expire (${node}, up to ${ZOOKEEPER_SESSION_MS / 1000}s)`);
     announced ||= served;
     await sleep(1000);
   }
@@ -51,33 +52,41 @@ export const kafka: Service = {
     await waitForStaleRegistration(ctx);
     const { host, ports } = ctx.config;
     const conf = path.join(ctx.optDir('kafka'), 'server.properties');
-    writeIfChanged(conf, properties({
-      'broker.id': BROKER_ID,
-      listeners: `PLAINTEXT://${host}:${ports.kafka}`,
-      'advertised.listeners': `PLAINTEXT://${host}:${ports.kafka}`,
-      'zookeeper.connect': `${host}:${ports.zookeeper}`,
-      'zookeeper.connection.timeout.ms': 18000,
-      'log.dirs': ctx.dataDir('kafka'),
-      // Topics come from provisioning (infra/topology.json); a typo in a topic name fails loudly.
-      'auto.create.topics.enable': false,
-      'num.partitions': 1,
-      // One broker: internal topics cannot have more replicas than brokers.
-      'offsets.topic.replication.factor': 1,
-      'offsets.topic.num.partitions': 10,
-      'transaction.state.log.replication.factor': 1,
-      'transaction.state.log.min.isr': 1,
-      'group.initial.rebalance.delay.ms': 0,
-      'log.retention.hours': 168,
-      'delete.topic.enable': true,
-    }));
+    writeIfChanged(
+      conf,
+      properties({
+        'broker.id': BROKER_ID,
+        listeners: `PLAINTEXT://${host}:${ports.kafka}`,
+        'advertised.listeners': `PLAINTEXT://${host}:${ports.kafka}`,
+        'zookeeper.connect': `${host}:${ports.zookeeper}`,
+        'zookeeper.connection.timeout.ms': 18000,
+        'log.dirs': ctx.dataDir('kafka'),
+        // Topics come from provisioning (infra/topology.json); a typo in a topic name fails loudly.
+        'auto.create.topics.enable': false,
+        'num.partitions': 1,
+        // One broker: internal topics cannot have more replicas than brokers.
+        'offsets.topic.replication.factor': 1,
+        'offsets.topic.num.partitions': 10,
+        'transaction.state.log.replication.factor': 1,
+        'transaction.state.log.min.isr': 1,
+        'group.initial.rebalance.delay.ms': 0,
+        'log.retention.hours': 168,
+        'delete.topic.enable': true,
+      }),
+    );
     return {
       command: java.bin,
       args: [
-        `-Xms256m`, `-Xmx${ctx.config.stack.kafkaHeap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
+        `-Xms256m`,
+        `-Xmx${ctx.config.stack.kafkaHeap}`,
+        '-XX:+UseG1GC',
+        '-XX:MaxGCPauseMillis=20',
         '-Djava.awt.headless=true',
         `-Dlog4j.configuration=file:${path.join(ctx.root, 'infra/native/kafka/log4j.properties')}`,
-        '-cp', classpath,
-        'kafka.Kafka', conf,
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        conf,
       ],
     };
   },

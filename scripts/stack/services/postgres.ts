@@ -23,7 +23,10 @@ function binDir(ctx: StackContext): string {
   return bin;
 }
 
-interface RunAs { uid: number; gid: number }
+interface RunAs {
+  uid: number;
+  gid: number;
+}
 
 /** As root: a system user owns the data folder and runs the server. Otherwise: the current user. */
 async function runAs(): Promise<RunAs | undefined> {
@@ -75,7 +78,10 @@ export const postgres: Service = {
       try {
         accessSync(bin, constants.X_OK);
       } catch {
-        throw new StackError('postgres', `the server runs as user "${SERVICE_USER}", who cannot reach ${bin}: clone the repository outside a private home folder`);
+        throw new StackError(
+          'postgres',
+          `the server runs as user "${SERVICE_USER}", who cannot reach ${bin}: clone the repository outside a private home folder`,
+        );
       }
     }
     if (!existsSync(path.join(data, 'PG_VERSION'))) {
@@ -84,11 +90,15 @@ export const postgres: Service = {
       writeFileSync(pwfile, `${ctx.config.postgres.password}\n`, { mode: 0o600 });
       if (owner) chownTree(ctx.optDir('postgres'), owner);
       try {
-        await run(path.join(bin, 'initdb'), ['-D', data, '-U', ctx.config.postgres.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C'], {
-          uid: owner?.uid,
-          gid: owner?.gid,
-          timeout: 120_000,
-        });
+        await run(
+          path.join(bin, 'initdb'),
+          ['-D', data, '-U', ctx.config.postgres.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C'],
+          {
+            uid: owner?.uid,
+            gid: owner?.gid,
+            timeout: 120_000,
+          },
+        );
       } catch (err) {
         throw new StackError('postgres', `initdb failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
       }
@@ -96,13 +106,20 @@ export const postgres: Service = {
     return {
       command: path.join(bin, 'postgres'),
       args: [
-        '-D', data,
-        '-p', String(ctx.config.ports.postgres),
-        '-h', ctx.config.host,
-        '-k', sockets,
-        '-c', 'max_connections=200',
-        '-c', 'shared_buffers=128MB',
-        '-c', 'logging_collector=off',
+        '-D',
+        data,
+        '-p',
+        String(ctx.config.ports.postgres),
+        '-h',
+        ctx.config.host,
+        '-k',
+        sockets,
+        '-c',
+        'max_connections=200',
+        '-c',
+        'shared_buffers=128MB',
+        '-c',
+        'logging_collector=off',
       ],
       uid: owner?.uid,
       gid: owner?.gid,

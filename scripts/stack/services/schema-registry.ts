@@ -116,13 +116,20 @@ export const schemaRegistry: Service = {
       args: [
         // Live heap after 1000 registrations is ~25 MB (64 MB committed); C1 only starts with half
         // the CPU and ~45 MB less RSS, and a registry's request rate never needs C2.
-        '-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError',
+        '-Xms64m',
+        '-Xmx384m',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+ExitOnOutOfMemoryError',
         // Class-data sharing halves the CPU the registry needs to start: the JVM records the
         // archive at the first exit and maps it afterwards, recording anew when the JVM changed.
-        `-XX:SharedArchiveFile=${path.join(home, `app-cds-java${java.major}.jsa`)}`, '-XX:+AutoCreateSharedArchive', '-Xlog:cds*=off',
+        `-XX:SharedArchiveFile=${path.join(home, `app-cds-java${java.major}.jsa`)}`,
+        '-XX:+AutoCreateSharedArchive',
+        '-Xlog:cds*=off',
         `-Djava.io.tmpdir=${ctx.dataDir(NAME)}`,
         ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
-        '-jar', path.join(home, 'quarkus-run.jar'),
+        '-jar',
+        path.join(home, 'quarkus-run.jar'),
       ],
       cwd: home,
       // Kept off the command line (ps): Quarkus maps APICURIO_DATASOURCE_PASSWORD to apicurio.datasource.password.

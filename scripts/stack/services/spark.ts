@@ -54,7 +54,10 @@ function connectorJars(classpath: string, pysparkJars: string): string[] {
     const twin = shipped.find((j) => j.startsWith(`${artifact}-`) && /^\d/.test(j.slice(artifact.length + 1)));
     if (twin) throw new StackError(NAME, `${POM} brings ${artifact}-${version}, but pyspark ships ${twin}: add an exclusion`);
     if (/^spark-(sql-kafka|token-provider-kafka|avro)/.test(artifact) && version !== sparkVersion) {
-      throw new StackError(NAME, `${POM} has ${artifact} ${version}, but pyspark is Spark ${sparkVersion ?? 'unknown'}: they must match (spark/constraints.txt)`);
+      throw new StackError(
+        NAME,
+        `${POM} has ${artifact} ${version}, but pyspark is Spark ${sparkVersion ?? 'unknown'}: they must match (spark/constraints.txt)`,
+      );
     }
   }
   return jars;
@@ -79,8 +82,12 @@ export async function userAggregatesCommand(ctx: StackContext, run: UserAggregat
     // periodic cycles with a 30% free-heap ceiling hand it back. Spark's scratch space (shuffle,
     // cached blocks) defaults to java.io.tmpdir, kept inside the stack.
     'spark.driver.extraJavaOptions': [
-      '-XX:+UseG1GC', '-XX:G1PeriodicGCInterval=60000', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=30',
-      '-XX:+ExitOnOutOfMemoryError', `-Djava.io.tmpdir=${ctx.dataDir(path.join(NAME, 'tmp'))}`,
+      '-XX:+UseG1GC',
+      '-XX:G1PeriodicGCInterval=60000',
+      '-XX:MinHeapFreeRatio=10',
+      '-XX:MaxHeapFreeRatio=30',
+      '-XX:+ExitOnOutOfMemoryError',
+      `-Djava.io.tmpdir=${ctx.dataDir(path.join(NAME, 'tmp'))}`,
     ].join(' '),
     'spark.driver.host': config.host,
     'spark.driver.bindAddress': config.host,
@@ -96,17 +103,26 @@ export async function userAggregatesCommand(ctx: StackContext, run: UserAggregat
     'spark.sql.streaming.ui.retainedQueries': 10,
   };
   const args = [
-    '--master', 'local[2]',
-    '--name', APP_NAME,
+    '--master',
+    'local[2]',
+    '--name',
+    APP_NAME,
     ...Object.entries(conf).flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
     path.join(ctx.root, JOB),
-    '--bootstrap-servers', config.kafka.brokers.join(','),
-    '--topic', run.topic,
-    '--schema-registry-url', config.schemaRegistry.url,
-    '--cassandra', config.cassandra.contactPoints.join(','),
-    '--cassandra-dc', config.cassandra.localDataCenter,
-    '--keyspace', run.keyspace,
-    '--checkpoint-dir', run.checkpointDir,
+    '--bootstrap-servers',
+    config.kafka.brokers.join(','),
+    '--topic',
+    run.topic,
+    '--schema-registry-url',
+    config.schemaRegistry.url,
+    '--cassandra',
+    config.cassandra.contactPoints.join(','),
+    '--cassandra-dc',
+    config.cassandra.localDataCenter,
+    '--keyspace',
+    run.keyspace,
+    '--checkpoint-dir',
+    run.checkpointDir,
     ...(run.availableNow ? ['--available-now'] : []),
   ];
   return {
@@ -175,7 +191,9 @@ export const spark: Service = {
     } catch {
       throw new StackError(NAME, `GET ${url} answered a non-JSON body: ${body.slice(0, 200)}`, ctx.logFile(NAME));
     }
-    const running = Array.isArray(apps) && apps.some((a: { name?: string; attempts?: { completed?: boolean }[] }) => a.name === APP_NAME && a.attempts?.some((t) => t.completed === false));
+    const running =
+      Array.isArray(apps) &&
+      apps.some((a: { name?: string; attempts?: { completed?: boolean }[] }) => a.name === APP_NAME && a.attempts?.some((t) => t.completed === false));
     if (!running) throw new StackError(NAME, `${url} does not list a running ${APP_NAME}: ${body.slice(0, 200)}`, ctx.logFile(NAME));
   },
 };

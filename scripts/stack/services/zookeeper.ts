@@ -32,26 +32,33 @@ export const zookeeper: Service = {
   async prepare(ctx) {
     const [java, classpath] = await Promise.all([ctx.java('zookeeper', KAFKA_JAVA), ctx.mavenClasspath(KAFKA_POM)]);
     const conf = path.join(ctx.optDir('zookeeper'), 'zoo.cfg');
-    writeIfChanged(conf, properties({
-      dataDir: ctx.dataDir('zookeeper'),
-      clientPort: ctx.config.ports.zookeeper,
-      clientPortAddress: ctx.config.host,
-      tickTime: 2000,
-      initLimit: 10,
-      syncLimit: 5,
-      maxClientCnxns: 0,
-      'admin.enableServer': false,
-      // dump: Kafka's start waits until a killed broker's ephemeral registration has expired.
-      '4lw.commands.whitelist': 'ruok,srvr,stat,dump',
-    }));
+    writeIfChanged(
+      conf,
+      properties({
+        dataDir: ctx.dataDir('zookeeper'),
+        clientPort: ctx.config.ports.zookeeper,
+        clientPortAddress: ctx.config.host,
+        tickTime: 2000,
+        initLimit: 10,
+        syncLimit: 5,
+        maxClientCnxns: 0,
+        'admin.enableServer': false,
+        // dump: Kafka's start waits until a killed broker's ephemeral registration has expired.
+        '4lw.commands.whitelist': 'ruok,srvr,stat,dump',
+      }),
+    );
     return {
       command: java.bin,
       args: [
-        '-Xms64m', '-Xmx256m', '-XX:+UseSerialGC',
+        '-Xms64m',
+        '-Xmx256m',
+        '-XX:+UseSerialGC',
         `-Dlog4j.configuration=file:${path.join(ctx.root, 'infra/native/kafka/log4j.properties')}`,
         '-Dzookeeper.jmx.log4j.disable=true',
-        '-cp', classpath,
-        'org.apache.zookeeper.server.ZooKeeperServerMain', conf,
+        '-cp',
+        classpath,
+        'org.apache.zookeeper.server.ZooKeeperServerMain',
+        conf,
       ],
     };
   },

@@ -12,7 +12,10 @@ describe('batching (batchSize 5, maximumBatchingWindow 1 s)', () => {
   it('never puts more than batchSize records in an event, and fills events while records are waiting', async () => {
     const values = Array.from({ length: 23 }, (_, n) => ({ n }));
     await producer.send({ topic: run.topic('batching'), acks: -1, messages: values.map((v) => json(v)) });
-    await eventually(() => total('batching'), (n) => n >= 23);
+    await eventually(
+      () => total('batching'),
+      (n) => n >= 23,
+    );
     const invocations = deliveries(run, 'batching');
     expect(invocations.map((i) => offsetsOf(i).length)).toEqual([5, 5, 5, 5, 3]);
     expect(invocations.flatMap(offsetsOf)).toEqual(values.map((_, i) => i));
@@ -25,7 +28,12 @@ describe('batching (batchSize 5, maximumBatchingWindow 1 s)', () => {
     await producer.send({ topic: run.topic('batching'), acks: -1, messages: [json({ n: 'a' }), json({ n: 'b' })] });
     await sleep(400);
     await producer.send({ topic: run.topic('batching'), acks: -1, messages: [json({ n: 'c' })] });
-    const [invocation] = (await eventually(() => deliveries(run, 'batching').slice(before), (list) => list.length >= 1)).slice(0, 1);
+    const [invocation] = (
+      await eventually(
+        () => deliveries(run, 'batching').slice(before),
+        (list) => list.length >= 1,
+      )
+    ).slice(0, 1);
     await sleep(300);
     expect(deliveries(run, 'batching').slice(before)).toHaveLength(1);
     expect(decodedValues(invocation!)).toEqual([{ n: 'a' }, { n: 'b' }, { n: 'c' }]);
@@ -38,7 +46,10 @@ describe('batching (batchSize 5, maximumBatchingWindow 1 s)', () => {
     const before = deliveries(run, 'batching').length;
     const producedAt = Date.now();
     await producer.send({ topic: run.topic('batching'), acks: -1, messages: Array.from({ length: 5 }, (_, n) => json({ full: n })) });
-    const [invocation] = await eventually(() => deliveries(run, 'batching').slice(before), (list) => list.length >= 1);
+    const [invocation] = await eventually(
+      () => deliveries(run, 'batching').slice(before),
+      (list) => list.length >= 1,
+    );
     expect(offsetsOf(invocation!)).toHaveLength(5);
     expect(invocation!.receivedAt - producedAt).toBeLessThan(800);
   });
@@ -51,7 +62,10 @@ describe('order (3 partitions, batchSize 7)', () => {
     for (let i = 0; i < messages.length; i += 15) {
       await producer.send({ topic: run.topic('ordered'), acks: -1, messages: messages.slice(i, i + 15) });
     }
-    await eventually(() => total('ordered'), (n) => n >= 90);
+    await eventually(
+      () => total('ordered'),
+      (n) => n >= 90,
+    );
     const invocations = deliveries(run, 'ordered');
     expect(total('ordered')).toBe(90);
 

@@ -20,9 +20,15 @@ describe('a throwing handler (maximumRetryAttempts -1, the AWS default)', () => 
   it('retries the same batch with growing backoff and commits nothing past it', async () => {
     const topic = run.topic('stuck');
     await producer.send({ topic, acks: -1, messages: [json({ n: 0 }), json({ n: 1 }), json({ poison: true }), json({ n: 3 })] });
-    await eventually(() => deliveries(run, 'stuck'), (list) => list.length >= 1);
+    await eventually(
+      () => deliveries(run, 'stuck'),
+      (list) => list.length >= 1,
+    );
     await producer.send({ topic, acks: -1, messages: [json({ n: 4 })] });
-    const invocations = await eventually(() => deliveries(run, 'stuck'), (list) => list.length >= 5);
+    const invocations = await eventually(
+      () => deliveries(run, 'stuck'),
+      (list) => list.length >= 5,
+    );
     for (const invocation of invocations) expect(offsetsOf(invocation)).toEqual([0, 1, 2, 3]);
     const gaps = invocations.slice(1, 5).map((inv, i) => inv.receivedAt - invocations[i]!.receivedAt);
     // Backoff 100 ms doubling, capped at 400 ms (custom.offlineKafka.retryBackoff).
@@ -31,8 +37,9 @@ describe('a throwing handler (maximumRetryAttempts -1, the AWS default)', () => 
     expect(gaps[2]).toBeGreaterThanOrEqual(390);
     expect(gaps[3]).toBeGreaterThanOrEqual(390);
     expect(await committedOffsets(admin, run.groupId('stuck', 'stuck'), topic)).toEqual([-1]);
-    expect(offline().matching(/stuck ← \S+-0 offsets 0-3 \(4 records\) \d+ ms: failed: .*poison record at .*-0@2 \(attempt \d+ of ∞\), retrying in \d+ ms/).length)
-      .toBeGreaterThanOrEqual(4);
+    expect(
+      offline().matching(/stuck ← \S+-0 offsets 0-3 \(4 records\) \d+ ms: failed: .*poison record at .*-0@2 \(attempt \d+ of ∞\), retrying in \d+ ms/).length,
+    ).toBeGreaterThanOrEqual(4);
   });
 });
 
@@ -40,11 +47,15 @@ describe('a handler throwing a non-native error (cassandra-driver style) in a wo
   it('is a failure, not a result: retried, nothing committed, the log line names the error', async () => {
     const topic = run.topic('stuck-non-native');
     await producer.send({ topic, acks: -1, messages: [json({ n: 0 }), json({ poison: true })] });
-    const invocations = await eventually(() => deliveries(run, 'stuckNonNative'), (list) => list.length >= 3);
+    const invocations = await eventually(
+      () => deliveries(run, 'stuckNonNative'),
+      (list) => list.length >= 3,
+    );
     for (const invocation of invocations) expect(offsetsOf(invocation)).toEqual([0, 1]);
     expect(await committedOffsets(admin, run.groupId('stuckNonNative', 'stuck-non-native'), topic)).toEqual([-1]);
-    expect(offline().matching(/stuckNonNative ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: .*poison record at .*-0@1 \(a non-native LegacyDriverError/).length)
-      .toBeGreaterThanOrEqual(2);
+    expect(
+      offline().matching(/stuckNonNative ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: .*poison record at .*-0@1 \(a non-native LegacyDriverError/).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -57,7 +68,11 @@ describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () =
       messages: [json({ n: 0 }, { key: 'k0', headers: { trace: 't0' } }), json({ poison: true }, { key: 'k1' }), json({ n: 2 }, { key: 'k2' })],
     });
     const dead = await readTopic(kafka, run.topic('dlq'), 3);
-    expect(deliveries(run, 'dlq').map(offsetsOf)).toEqual([[0, 1, 2], [0, 1, 2], [0, 1, 2]]);
+    expect(deliveries(run, 'dlq').map(offsetsOf)).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
     expect(dead.map((m) => [String(m.key), String(m.value)])).toEqual([
       ['k0', JSON.stringify({ n: 0 })],
       ['k1', JSON.stringify({ poison: true })],
@@ -72,12 +87,21 @@ describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () =
       expect(header(message.headers, FAILURE_HEADERS.function)).toBe('dlq');
     });
     expect(header(dead[0]?.headers, 'trace')).toBe('t0');
-    await eventually(() => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic), (offsets) => offsets[0] === 3);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic),
+      (offsets) => offsets[0] === 3,
+    );
 
     await producer.send({ topic, acks: -1, messages: [json({ n: 3 })] });
-    await eventually(() => deliveries(run, 'dlq').map(offsetsOf), (list) => list.length === 4);
+    await eventually(
+      () => deliveries(run, 'dlq').map(offsetsOf),
+      (list) => list.length === 4,
+    );
     expect(deliveries(run, 'dlq').map(offsetsOf)[3]).toEqual([3]);
-    await eventually(() => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic), (offsets) => offsets[0] === 4);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic),
+      (offsets) => offsets[0] === 4,
+    );
   });
 });
 
@@ -86,17 +110,11 @@ describe('bisectBatchOnFunctionError with maximumRetryAttempts 1', () => {
     const topic = run.topic('bisect');
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 8 }, (_, n) => json(n === 5 ? { poison: true } : { n })) });
     const dead = await readTopic(kafka, run.topic('bisect-dlq'), 1);
-    await eventually(() => committedOffsets(admin, run.groupId('bisect', 'bisect'), topic), (offsets) => offsets[0] === 8);
-    expect(deliveries(run, 'bisect').map(offsetsOf)).toEqual([
-      [0, 1, 2, 3, 4, 5, 6, 7],
-      [0, 1, 2, 3],
-      [4, 5, 6, 7],
-      [4, 5],
-      [4],
-      [5],
-      [5],
-      [6, 7],
-    ]);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('bisect', 'bisect'), topic),
+      (offsets) => offsets[0] === 8,
+    );
+    expect(deliveries(run, 'bisect').map(offsetsOf)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3], [4, 5, 6, 7], [4, 5], [4], [5], [5], [6, 7]]);
     expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['5']);
     expect(String(dead[0]?.value)).toBe(JSON.stringify({ poison: true }));
   });
@@ -117,7 +135,10 @@ describe('ReportBatchItemFailures with maximumRetryAttempts 1', () => {
     ]);
     expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['3', '4']);
     expect(offline().matching(/partial ← \S+-0 offsets 0-4 \(5 records\) \d+ ms: partial failure from offset 1 .*committed to 1, retrying in/)).toHaveLength(1);
-    await eventually(() => committedOffsets(admin, run.groupId('partial', 'partial'), topic), (offsets) => offsets[0] === 5);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('partial', 'partial'), topic),
+      (offsets) => offsets[0] === 5,
+    );
   });
 });
 
@@ -125,10 +146,15 @@ describe('a malformed handler result under ReportBatchItemFailures', () => {
   it('fails the batch with a clear log line', async () => {
     const topic = run.topic('malformed');
     await producer.send({ topic, acks: -1, messages: [json({ n: 0 }), json({ n: 1 })] });
-    await eventually(() => committedOffsets(admin, run.groupId('malformed', 'malformed'), topic), (offsets) => offsets[0] === 2);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('malformed', 'malformed'), topic),
+      (offsets) => offsets[0] === 2,
+    );
     expect(deliveries(run, 'malformed').map(offsetsOf)).toEqual([[0, 1]]);
     expect(
-      offline().matching(/malformed ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: malformed handler result: batchItemFailures\[0\]\.itemIdentifier must be/),
+      offline().matching(
+        /malformed ← \S+-0 offsets 0-1 \(2 records\) \d+ ms: failed: malformed handler result: batchItemFailures\[0\]\.itemIdentifier must be/,
+      ),
     ).toHaveLength(1);
     expect(offline().matching(/malformed ← \S+-0: dropped offsets 0-1 \(2 records\): no on-failure destination/)).toHaveLength(1);
   });
@@ -138,8 +164,13 @@ describe('a handler that outlives its timeout (timeout: 1, maximumRetryAttempts 
   it("counts serverless-offline's Lambda timeout as a failed batch", async () => {
     const topic = run.topic('timeout');
     await producer.send({ topic, acks: -1, messages: [json({ sleepMs: 3000 })] });
-    await eventually(() => committedOffsets(admin, run.groupId('timesOut', 'timeout'), topic), (offsets) => offsets[0] === 1);
-    expect(offline().matching(/timesOut ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .*[Tt]imeout.* \(attempt 1 of 1\); giving up on 1 record/)).toHaveLength(1);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('timesOut', 'timeout'), topic),
+      (offsets) => offsets[0] === 1,
+    );
+    expect(
+      offline().matching(/timesOut ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .*[Tt]imeout.* \(attempt 1 of 1\); giving up on 1 record/),
+    ).toHaveLength(1);
   });
 });
 
@@ -153,7 +184,11 @@ describe('an async invocation (InvocationType Event) whose handler throws', () =
       await offline().waitForLine(new RegExp(`Unhandled Lambda Error during async invoke of '${functionName}': Error: poison record at async-0@0`));
       // Still serving: a synchronous invocation of the same function runs and answers after it.
       await expect(invokeFunction(client, functionName, { records: {} })).resolves.toBeUndefined();
-      expect(deliveries(run, 'stuck').slice(-2).map((invocation) => Object.keys(invocation.event.records))).toEqual([['async-0'], []]);
+      expect(
+        deliveries(run, 'stuck')
+          .slice(-2)
+          .map((invocation) => Object.keys(invocation.event.records)),
+      ).toEqual([['async-0'], []]);
     } finally {
       client.destroy();
     }

@@ -39,8 +39,23 @@ export const FIXTURE_TOPICS: Record<string, number> = {
 
 /** Functions with an enabled event source mapping in the fixture. */
 export const FIXTURE_CONSUMERS = [
-  'payloadKafka', 'payloadMsk', 'batching', 'ordered', 'stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut',
-  'trimHorizon', 'latest', 'atTimestamp', 'sharedGroup', 'filtered', 'slow',
+  'payloadKafka',
+  'payloadMsk',
+  'batching',
+  'ordered',
+  'stuck',
+  'stuckNonNative',
+  'dlq',
+  'bisect',
+  'partial',
+  'malformed',
+  'timesOut',
+  'trimHorizon',
+  'latest',
+  'atTimestamp',
+  'sharedGroup',
+  'filtered',
+  'slow',
 ];
 
 export interface Run {
@@ -79,7 +94,11 @@ export async function createTopics(admin: Admin, run: Run, topics: Record<string
     waitForLeaders: true,
     // No time-based retention: some tests write records stamped seconds after the epoch (for
     // AT_TIMESTAMP), which the broker's retention check (every 5 minutes) would otherwise delete.
-    topics: Object.entries(topics).map(([suffix, numPartitions]) => ({ topic: run.topic(suffix), numPartitions, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
+    topics: Object.entries(topics).map(([suffix, numPartitions]) => ({
+      topic: run.topic(suffix),
+      numPartitions,
+      configEntries: [{ name: 'retention.ms', value: '-1' }],
+    })),
   });
 }
 
@@ -141,7 +160,11 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await eventually(() => messages.length, (n) => n >= count, timeoutMs);
+    await eventually(
+      () => messages.length,
+      (n) => n >= count,
+      timeoutMs,
+    );
     return messages;
   } finally {
     await consumer.disconnect();

@@ -6,7 +6,18 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { readInvocations } from '../../fixtures/offline-kafka/probe';
 import {
-  cleanUp, committedOffsets, createTopics, deliveries, eventually, FIXTURE_CONSUMERS, json, newRun, Offline, offsetsOf, testProducer, type Run,
+  cleanUp,
+  committedOffsets,
+  createTopics,
+  deliveries,
+  eventually,
+  FIXTURE_CONSUMERS,
+  json,
+  newRun,
+  Offline,
+  offsetsOf,
+  testProducer,
+  type Run,
 } from './harness';
 import { PrivateBroker } from './private-broker';
 
@@ -43,7 +54,11 @@ describe('broker lifecycle', () => {
   it('keeps retrying, with a log line, while the broker is not there at start', async () => {
     offline = new Offline({ run, offlineBrokers: broker.brokers });
     const retrying = new RegExp(`payloadKafka ← \\S+: .+ \\(brokers ${broker.brokers.replace(/\./g, '\\.')}\\); retrying in \\d+ ms`);
-    await eventually(() => offline!.matching(retrying).length, (n) => n >= 2, 30_000);
+    await eventually(
+      () => offline!.matching(retrying).length,
+      (n) => n >= 2,
+      30_000,
+    );
     expect(offline.lines.some((line) => /Halting offline server/.test(line))).toBe(false);
   });
 
@@ -53,8 +68,14 @@ describe('broker lifecycle', () => {
     await createTopics(admin as Admin, run);
     await offline!.waitForConsumers(FIXTURE_CONSUMERS, 60_000);
     await producer!.send({ topic: run.topic('payload'), acks: -1, messages: [json({ n: 0 }), json({ n: 1 })] });
-    await eventually(() => seen('payloadKafka'), (offsets) => offsets.length >= 2);
-    await eventually(() => committedOffsets(admin as Admin, run.groupId('payloadKafka', 'payload'), run.topic('payload')), (o) => o[0] === 2);
+    await eventually(
+      () => seen('payloadKafka'),
+      (offsets) => offsets.length >= 2,
+    );
+    await eventually(
+      () => committedOffsets(admin as Admin, run.groupId('payloadKafka', 'payload'), run.topic('payload')),
+      (o) => o[0] === 2,
+    );
   });
 
   it('survives losing the broker mid-run and resumes from the committed offsets', async () => {
@@ -63,11 +84,22 @@ describe('broker lifecycle', () => {
     await offline!.waitForLine(/payloadKafka ← \S+: Kafka consumer failed: .+/, 60_000);
     await broker.start();
     await connectClients();
-    await eventually(() => offline!.matching(/payloadKafka ← \S+ consuming as group/).length, (n) => n > joinedBefore, 60_000);
+    await eventually(
+      () => offline!.matching(/payloadKafka ← \S+ consuming as group/).length,
+      (n) => n > joinedBefore,
+      60_000,
+    );
     await producer!.send({ topic: run.topic('payload'), acks: -1, messages: [json({ n: 2 }), json({ n: 3 })] });
-    await eventually(() => seen('payloadKafka'), (offsets) => offsets.length >= 4, 30_000);
+    await eventually(
+      () => seen('payloadKafka'),
+      (offsets) => offsets.length >= 4,
+      30_000,
+    );
     expect(seen('payloadKafka')).toEqual([0, 1, 2, 3]);
-    await eventually(() => committedOffsets(admin as Admin, run.groupId('payloadKafka', 'payload'), run.topic('payload')), (o) => o[0] === 4);
+    await eventually(
+      () => committedOffsets(admin as Admin, run.groupId('payloadKafka', 'payload'), run.topic('payload')),
+      (o) => o[0] === 4,
+    );
   });
 });
 
@@ -79,7 +111,10 @@ describe('Ctrl-C', () => {
       acks: -1,
       messages: [json({ sleepMs: 1500 }), json({ n: 1 }), json({ n: 2 }), json({ n: 3 }), json({ n: 4 })],
     });
-    await eventually(() => readInvocations(`${run.functionName('slow')}.started`), (started) => started.length === 1);
+    await eventually(
+      () => readInvocations(`${run.functionName('slow')}.started`),
+      (started) => started.length === 1,
+    );
     const exitCode = await offline!.stop('SIGINT');
     const stopped = offline!;
     offline = undefined;

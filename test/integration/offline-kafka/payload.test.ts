@@ -33,7 +33,11 @@ describe('payload under sls offline start', () => {
 
   beforeAll(async () => {
     await producer.send({ topic: run.topic('payload'), acks: -1, messages: [produced.keyed, produced.unkeyed, produced.binary] });
-    const got = (fn: string) => eventually(() => deliveries(run, fn), (list) => records(list).length >= 3);
+    const got = (fn: string) =>
+      eventually(
+        () => deliveries(run, fn),
+        (list) => records(list).length >= 3,
+      );
     [kafkaEvents, mskEvents] = await Promise.all([got('payloadKafka'), got('payloadMsk')]);
   });
 
@@ -96,12 +100,17 @@ describe('payload under sls offline start', () => {
     );
     // Powertools' event type also wants key/valueSchemaMetadata, which AWS adds only when the
     // mapping has a schema registry configured; its runtime reads them as optional.
-    await expect(handler(keyedOnly as unknown as Parameters<typeof handler>[0], {} as Context)).resolves.toEqual([{ key: 'user-1', value: { id: 'user-1', n: 1 }, headers: [{ source: 'test' }, { trace: 'abc' }] }]);
+    await expect(handler(keyedOnly as unknown as Parameters<typeof handler>[0], {} as Context)).resolves.toEqual([
+      { key: 'user-1', value: { id: 'user-1', n: 1 }, headers: [{ source: 'test' }, { trace: 'abc' }] },
+    ]);
   });
 
   it('leaves value out of a tombstone (null value)', async () => {
     await producer.send({ topic: run.topic('payload'), acks: -1, messages: [{ key: 'user-1', value: null }] });
-    const invocations = await eventually(() => deliveries(run, 'payloadKafka'), (list) => records(list).length >= 4);
+    const invocations = await eventually(
+      () => deliveries(run, 'payloadKafka'),
+      (list) => records(list).length >= 4,
+    );
     const tombstone = records(invocations)[3];
     expect(tombstone).toMatchObject({ offset: 3, key: b64('user-1'), headers: [] });
     expect(tombstone).not.toHaveProperty('value');

@@ -25,7 +25,10 @@ const offsetsSeen = (fn: string) => deliveries(run, fn).flatMap(offsetsOf);
 describe('startingPosition', () => {
   beforeAll(async () => {
     await producer.send({ topic: run.topic('positions'), acks: -1, messages: [json({ n: 4 })] });
-    await eventually(() => POSITION_CONSUMERS.map((fn) => offsetsSeen(fn).includes(4)), (seen) => seen.every(Boolean));
+    await eventually(
+      () => POSITION_CONSUMERS.map((fn) => offsetsSeen(fn).includes(4)),
+      (seen) => seen.every(Boolean),
+    );
     await sleep(500);
   });
 
@@ -43,17 +46,35 @@ describe('startingPosition', () => {
 
   it('gives every record to each function that reads the topic with its own consumer group', async () => {
     expect(offsetsSeen('sharedGroup')).toEqual([0, 1, 2, 3, 4]);
-    await eventually(() => committedOffsets(admin, `${run.prefix}.shared`, run.topic('positions')), (offsets) => offsets[0] === 5);
-    await eventually(() => committedOffsets(admin, run.groupId('trimHorizon', 'positions'), run.topic('positions')), (offsets) => offsets[0] === 5);
+    await eventually(
+      () => committedOffsets(admin, `${run.prefix}.shared`, run.topic('positions')),
+      (offsets) => offsets[0] === 5,
+    );
+    await eventually(
+      () => committedOffsets(admin, run.groupId('trimHorizon', 'positions'), run.topic('positions')),
+      (offsets) => offsets[0] === 5,
+    );
   });
 });
 
 describe('filterPatterns', () => {
   it('invokes only with matching records, and commits the filtered ones too', async () => {
     const topic = run.topic('filtered');
-    const values: unknown[] = [{ kind: 'keep', i: 0 }, { kind: 'drop', i: 1 }, { n: 150 }, { n: 5 }, 'plain text', { kind: 'keep', i: 5 }, { kind: 'drop' }, { n: 99 }];
+    const values: unknown[] = [
+      { kind: 'keep', i: 0 },
+      { kind: 'drop', i: 1 },
+      { n: 150 },
+      { n: 5 },
+      'plain text',
+      { kind: 'keep', i: 5 },
+      { kind: 'drop' },
+      { n: 99 },
+    ];
     await producer.send({ topic, acks: -1, messages: values.map((v) => (typeof v === 'string' ? { value: v } : json(v))) });
-    await eventually(() => committedOffsets(admin, run.groupId('filtered', 'filtered'), topic), (offsets) => offsets[0] === values.length);
+    await eventually(
+      () => committedOffsets(admin, run.groupId('filtered', 'filtered'), topic),
+      (offsets) => offsets[0] === values.length,
+    );
     expect(deliveries(run, 'filtered').flatMap(decodedValues)).toEqual([{ kind: 'keep', i: 0 }, { n: 150 }, { kind: 'keep', i: 5 }]);
     expect(offsetsSeen('filtered')).toEqual([0, 2, 5]);
   });
@@ -75,7 +96,10 @@ describe('restart', () => {
     await producer.send({ topic, acks: -1, messages: [json({ n: 5 }), json({ n: 6 })] });
     await startOffline(POSITION_CONSUMERS);
     for (const fn of POSITION_CONSUMERS) {
-      const resumed = await eventually(() => deliveries(run, fn).slice(before[fn]).flatMap(offsetsOf), (offsets) => offsets.length >= 2);
+      const resumed = await eventually(
+        () => deliveries(run, fn).slice(before[fn]).flatMap(offsetsOf),
+        (offsets) => offsets.length >= 2,
+      );
       expect([fn, resumed]).toEqual([fn, [5, 6]]);
     }
     await sleep(500);

@@ -89,7 +89,13 @@ describe('toCleanUser', () => {
     for (const file of migrationFiles(join(__dirname, '../../../infra/cassandra/migrations'))) {
       for (const statement of cqlStatements(file)) {
         const created = /^CREATE TABLE (?:IF NOT EXISTS )?created_users \(([\s\S]*)\)$/i.exec(statement);
-        if (created) columns.push(...created[1]!.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter((c): c is string => !!c && c !== 'PRIMARY'));
+        if (created)
+          columns.push(
+            ...created[1]!
+              .split('\n')
+              .map((line) => line.trim().split(/\s+/)[0])
+              .filter((c): c is string => !!c && c !== 'PRIMARY'),
+          );
         const added = /^ALTER TABLE created_users ADD (?:IF NOT EXISTS )?(\w+)/i.exec(statement);
         if (added) columns.push(added[1]!);
       }
@@ -101,7 +107,12 @@ describe('toCleanUser', () => {
   it.each([
     ['missing login.uuid', withField(usUser(), 'login.uuid', undefined), 'login.uuid', 'login.uuid: missing'],
     ['a date that is no date', withField(usUser(), 'registered.date', '2007-13-09T05:51:59.390Z'), 'registered.date', 'registered.date: not an ISO date'],
-    ['a postcode object', withField(usUser(), 'location.postcode', { code: '63104' }), 'location.postcode', 'location.postcode: expected string or number, got object'],
+    [
+      'a postcode object',
+      withField(usUser(), 'location.postcode', { code: '63104' }),
+      'location.postcode',
+      'location.postcode: expected string or number, got object',
+    ],
   ])('throws TransformError for %s', (_label, record, path, reason) => {
     const error = thrownBy(() => toCleanUser(asRaw(record)));
     expect(error).toBeInstanceOf(TransformError);

@@ -1,10 +1,4 @@
-import {
-  MalformedResponseError,
-  MAX_TEXT_LENGTH,
-  parseRandomUserResponse,
-  validateRandomUser,
-  type ValidationResult,
-} from '../../../layers/domain/validate';
+import { MalformedResponseError, MAX_TEXT_LENGTH, parseRandomUserResponse, validateRandomUser, type ValidationResult } from '../../../layers/domain/validate';
 import { allUsers, envelope, gbUser, irUser, manyUsers, thrownBy, uaUser, usUser, withField } from './fixtures';
 
 function reasonOf(result: ValidationResult): string {
@@ -113,7 +107,11 @@ describe('validateRandomUser rejects with path and problem', () => {
     ['nat three letters', withField(usUser(), 'nat', 'USA'), 'nat: expected a two-letter nationality code'],
     ['nat lower-case', withField(usUser(), 'nat', 'us'), 'nat: expected a two-letter nationality code'],
     ['huge name', withField(usUser(), 'name.last', 'x'.repeat(10_000_000)), `name.last: longer than ${MAX_TEXT_LENGTH} characters (10000000)`],
-    ['one over the maximum', withField(usUser(), 'location.city', 'y'.repeat(MAX_TEXT_LENGTH + 1)), `location.city: longer than ${MAX_TEXT_LENGTH} characters (${MAX_TEXT_LENGTH + 1})`],
+    [
+      'one over the maximum',
+      withField(usUser(), 'location.city', 'y'.repeat(MAX_TEXT_LENGTH + 1)),
+      `location.city: longer than ${MAX_TEXT_LENGTH} characters (${MAX_TEXT_LENGTH + 1})`,
+    ],
     ['NUL character', withField(usUser(), 'location.city', 'Bill\u0000ings'), 'location.city: contains a NUL character'],
     ['unpaired surrogate', withField(usUser(), 'name.first', 'Jen\uD800nie'), 'name.first: contains an unpaired surrogate (not valid Unicode)'],
   ];
@@ -126,7 +124,11 @@ describe('validateRandomUser rejects with path and problem', () => {
     const result = validateRandomUser(withField(usUser(), 'location.postcode', [1]));
     expect(result).toEqual({
       ok: false,
-      rejection: { path: 'location.postcode', problem: 'expected string or number, got array', reason: 'location.postcode: expected string or number, got array' },
+      rejection: {
+        path: 'location.postcode',
+        problem: 'expected string or number, got array',
+        reason: 'location.postcode: expected string or number, got array',
+      },
     });
   });
 
@@ -174,7 +176,11 @@ describe('parseRandomUserResponse', () => {
     ['results missing', { info: envelope([]).info }, 'randomuser response: results: missing'],
     ['results an object', { results: { 0: usUser() }, info: envelope([]).info }, 'randomuser response: results: expected array, got object'],
     ['info missing', { results: [usUser()] }, 'randomuser response: info: missing'],
-    ['info.page a string', { results: [], info: { seed: 'a', results: 0, page: '1', version: '1.4' } }, 'randomuser response: info.page: expected number, got string'],
+    [
+      'info.page a string',
+      { results: [], info: { seed: 'a', results: 0, page: '1', version: '1.4' } },
+      'randomuser response: info.page: expected number, got string',
+    ],
   ];
 
   it.each(malformed)('throws MalformedResponseError for %s', (_label, body, message) => {

@@ -1,17 +1,19 @@
 import type { MSKEvent, MSKRecord, SelfManagedKafkaEvent, SelfManagedKafkaRecord } from 'aws-lambda';
 import type { KafkaMessage } from 'kafkajs';
-import {
-  buildKafkaEvent, toKafkaRecord, type KafkaRecord, type MskPayload, type SelfManagedKafkaPayload,
-} from '../../../plugins/offline-kafka/event';
+import { buildKafkaEvent, toKafkaRecord, type KafkaRecord, type MskPayload, type SelfManagedKafkaPayload } from '../../../plugins/offline-kafka/event';
 
 // Compile-time checks (tsc runs over test/): the payload types are @types/aws-lambda's, except
 // that key and value may be absent. They fail to compile if either side drifts.
 type Assignable<T extends U, U> = T;
 type WithKeyAndValue = KafkaRecord & { key: string; value: string };
+// biome-ignore lint/suspicious/noExportsInTest: exported so tsc checks them without an unused-type error
 export type RecordMatchesSelfManaged = Assignable<WithKeyAndValue, SelfManagedKafkaRecord> & Assignable<SelfManagedKafkaRecord, KafkaRecord>;
+// biome-ignore lint/suspicious/noExportsInTest: as above
 export type RecordMatchesMsk = Assignable<WithKeyAndValue, MSKRecord> & Assignable<MSKRecord, KafkaRecord>;
+// biome-ignore lint/suspicious/noExportsInTest: as above
 export type EventMatchesSelfManaged = Assignable<SelfManagedKafkaEvent, SelfManagedKafkaPayload> &
   Assignable<Omit<SelfManagedKafkaPayload, 'records'>, Omit<SelfManagedKafkaEvent, 'records'>>;
+// biome-ignore lint/suspicious/noExportsInTest: as above
 export type EventMatchesMsk = Assignable<MSKEvent, MskPayload> & Assignable<Omit<MskPayload, 'records'>, Omit<MSKEvent, 'records'>>;
 
 function message(fields: Partial<KafkaMessage> & { batchContext?: { timestampType: number } } = {}): KafkaMessage {
@@ -74,7 +76,11 @@ describe('toKafkaRecord', () => {
 });
 
 describe('buildKafkaEvent', () => {
-  const records = [toKafkaRecord('t', 1, message({ offset: '7' })), toKafkaRecord('t', 0, message({ offset: '3' })), toKafkaRecord('t', 1, message({ offset: '8' }))];
+  const records = [
+    toKafkaRecord('t', 1, message({ offset: '7' })),
+    toKafkaRecord('t', 0, message({ offset: '3' })),
+    toKafkaRecord('t', 1, message({ offset: '8' })),
+  ];
 
   it('groups records under "<topic>-<partition>" in the order given', () => {
     const event = buildKafkaEvent({ eventSource: 'SelfManagedKafka', bootstrapServers: 'a:1,b:2' }, records);

@@ -25,14 +25,25 @@ function users(seed: string, n: number): RandomUser[] {
 }
 
 function asRecords(topic: string, messages: OutMessage[]): KafkaRecordIn[] {
-  return messages.map((m, offset) => ({ topic, partition: 0, offset, timestamp: 0, key: m.key === null ? null : Buffer.from(m.key), value: m.value === null ? null : Buffer.from(m.value), headers: {} }));
+  return messages.map((m, offset) => ({
+    topic,
+    partition: 0,
+    offset,
+    timestamp: 0,
+    key: m.key === null ? null : Buffer.from(m.key),
+    value: m.value === null ? null : Buffer.from(m.value),
+    headers: {},
+  }));
 }
 
 const header = (m: OutMessage | undefined, name: string): string | undefined => m?.headers?.[name]?.toString();
 
 async function rawRecords(codec: ReturnType<typeof memoryCodec>, list: RandomUser[]): Promise<KafkaRecordIn[]> {
   const schema = await codec.register(`${topics.raw}-value`, rawUserSchema);
-  const messages = list.map((u) => ({ key: u.login.uuid, value: codec.encode(schema, toRawAvro(u, { batch_id: 'b1', fetched_at: new Date(0), source: 'randomuser' })) }));
+  const messages = list.map((u) => ({
+    key: u.login.uuid,
+    value: codec.encode(schema, toRawAvro(u, { batch_id: 'b1', fetched_at: new Date(0), source: 'randomuser' })),
+  }));
   return asRecords(topics.raw, messages);
 }
 
@@ -42,7 +53,12 @@ describe('persist', () => {
     let nudges = 0;
     const deps = { rawUsers: db, triggerPublish: async () => void (nudges += 1), log: quiet };
     const batch = users('persist', 5);
-    expect(await persistUsers(deps, { batchId: 'b1', users: batch, rejected: [{ reason: 'results[5] email: missing', record: {} }] })).toEqual({ batchId: 'b1', persisted: 5, queued: 5, rejected: 1 });
+    expect(await persistUsers(deps, { batchId: 'b1', users: batch, rejected: [{ reason: 'results[5] email: missing', record: {} }] })).toEqual({
+      batchId: 'b1',
+      persisted: 5,
+      queued: 5,
+      rejected: 1,
+    });
     expect(await persistUsers(deps, { batchId: 'b2', users: batch, rejected: [] })).toMatchObject({ queued: 0 });
     expect(nudges).toBe(1);
     expect(db.rejected).toEqual([{ reason: 'results[5] email: missing', payload: {}, rawText: undefined }]);
@@ -58,8 +74,16 @@ describe('publish', () => {
     const report = await publishOutbox({ outbox: db, writer, codec: memoryCodec(), topics, log: quiet }, { batchSize: 3, maxBatches: 10 });
     expect(report).toEqual({ published: 3, deadLettered: 1, batches: 2, turnedAway: false });
     const [dead] = writer.byTopic(topics.dlq);
-    expect(Object.keys(dead?.headers ?? {}).filter((h) => ENVELOPE.includes(h)).sort()).toEqual(ENVELOPE);
-    expect({ topic: header(dead, 'source_topic'), offset: header(dead, 'source_offset'), stage: header(dead, 'stage') }).toEqual({ topic: OUTBOX_SOURCE_TOPIC, offset: '3', stage: 'publish' });
+    expect(
+      Object.keys(dead?.headers ?? {})
+        .filter((h) => ENVELOPE.includes(h))
+        .sort(),
+    ).toEqual(ENVELOPE);
+    expect({ topic: header(dead, 'source_topic'), offset: header(dead, 'source_offset'), stage: header(dead, 'stage') }).toEqual({
+      topic: OUTBOX_SOURCE_TOPIC,
+      offset: '3',
+      stage: 'publish',
+    });
     expect(JSON.parse(String(dead?.value))).toEqual(db.outbox[2]!.payload);
     expect(db.outbox.every((r) => r.published)).toBe(true);
   });
@@ -69,10 +93,15 @@ describe('publish', () => {
     const writer = memoryTopics();
     await persistUsers({ rawUsers: db, triggerPublish: async () => undefined, log: quiet }, { batchId: 'b1', users: users('refused', 3), rejected: [] });
     writer.failWith = new Error('broker down');
-    await expect(publishOutbox({ outbox: db, writer, codec: memoryCodec(), topics, log: quiet }, { batchSize: 10, maxBatches: 10 })).rejects.toThrow('broker down');
+    await expect(publishOutbox({ outbox: db, writer, codec: memoryCodec(), topics, log: quiet }, { batchSize: 10, maxBatches: 10 })).rejects.toThrow(
+      'broker down',
+    );
     expect(db.outbox.filter((r) => !r.published)).toHaveLength(3);
     db.locked = true;
-    expect(await publishOutbox({ outbox: db, writer, codec: memoryCodec(), topics, log: quiet }, { batchSize: 10, maxBatches: 10 })).toMatchObject({ published: 0, turnedAway: true });
+    expect(await publishOutbox({ outbox: db, writer, codec: memoryCodec(), topics, log: quiet }, { batchSize: 10, maxBatches: 10 })).toMatchObject({
+      published: 0,
+      turnedAway: true,
+    });
   });
 });
 
@@ -89,7 +118,11 @@ describe('transform', () => {
     expect(header(clean[0], 'source_offset')).toBe('users.raw-0@0');
     const [dead] = writer.byTopic(topics.dlq);
     expect(dead?.value).toEqual(Buffer.from('not avro'));
-    expect({ stage: header(dead, 'stage'), offset: header(dead, 'source_offset'), reason: header(dead, 'reason') }).toEqual({ stage: 'transform', offset: '99', reason: expect.stringMatching(/^WireFormatError: not Confluent wire format/) });
+    expect({ stage: header(dead, 'stage'), offset: header(dead, 'source_offset'), reason: header(dead, 'reason') }).toEqual({
+      stage: 'transform',
+      offset: '99',
+      reason: expect.stringMatching(/^WireFormatError: not Confluent wire format/),
+    });
   });
 
   it('throws, sending nothing, when the registry is down (the batch is retried)', async () => {
@@ -131,7 +164,9 @@ describe('sink', () => {
     const writer = memoryTopics();
     const createdUsers = memoryCreatedUsers();
     createdUsers.failWith = new Error('NoHostAvailable');
-    await expect(sinkRecords({ createdUsers, writer, codec, topics, log: quiet }, [...records, { ...records[0]!, value: Buffer.from([0, 0, 0, 0, 9]) }])).rejects.toThrow('NoHostAvailable');
+    await expect(
+      sinkRecords({ createdUsers, writer, codec, topics, log: quiet }, [...records, { ...records[0]!, value: Buffer.from([0, 0, 0, 0, 9]) }]),
+    ).rejects.toThrow('NoHostAvailable');
     expect(writer.byTopic(topics.dlq)).toHaveLength(1);
   });
 });
