@@ -13,6 +13,7 @@
  * The randomuser source is the live API unless it cannot be reached from this machine, in which case
  * the local randomuser-compatible server (scripts/randomuser) stands in, and the line says so.
  */
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../layers/config';
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const ctx = createContext((m) => say(`stack: ${m}`));
   await up(ctx);
-  const counter = createCounter(config, ctx.root);
+  // The counter's Kafka client logs (a broker down: a line per retry) go to a file; the live line shows ?.
+  const countsLog = path.join(ctx.home, 'logs', 'counts.log');
+  const counter = createCounter(config, ctx.root, (line) => appendFileSync(countsLog, line));
   // Counted from before the functions start: the stack may already hold earlier runs' users (or the
   // tests'). A service that just came up may not answer every read at once: a few tries.
   let baseline = await counter.read();

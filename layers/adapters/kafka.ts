@@ -1,6 +1,6 @@
 /** Kafka adapter: the only place the pipeline builds kafkajs clients. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
+import { Kafka, KafkaJSAggregateError, type LogEntry, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
 import type { Config, TopicSpec } from '../config';
 import type { TopicWriter } from '../pipeline/ports';
 
@@ -10,6 +10,8 @@ export interface KafkaClientOptions {
   logLevel?: logLevel;
   connectionTimeoutMs?: number;
   retries?: number;
+  /** Where the client's own log lines go (JSON, one per line); the console when not given. */
+  log?: (line: string) => void;
 }
 
 export function createKafka(config: Config['kafka'], options: KafkaClientOptions = {}): Kafka {
@@ -20,7 +22,15 @@ export function createKafka(config: Config['kafka'], options: KafkaClientOptions
     requestTimeout: 30_000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
     logLevel: options.logLevel ?? logLevel.WARN,
+    ...(options.log ? { logCreator: lineLogCreator(options.log) } : {}),
   });
+}
+
+/** kafkajs' log entries as JSON lines to a sink of our choosing (kafkajs' default writes to the console). */
+function lineLogCreator(write: (line: string) => void): () => (entry: LogEntry) => void {
+  return () =>
+    ({ namespace, level, label, log }) =>
+      write(`${JSON.stringify({ level: label, levelNumber: level, namespace, ...log })}\n`);
 }
 
 /**

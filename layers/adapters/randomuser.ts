@@ -19,6 +19,8 @@ export class RandomUserError extends Error {
     message: string,
     readonly kind: 'http' | 'timeout' | 'network' | 'too-large' | 'malformed-json' | 'rate-limited',
     readonly status?: number,
+    /** The body as received, for 'malformed-json': what fetch keeps in rejected_users. */
+    readonly body?: string,
   ) {
     super(message);
     this.name = 'RandomUserError';
@@ -100,7 +102,12 @@ async function attempt(url: string, config: Config['randomUser']): Promise<{ bod
   try {
     return { body: JSON.parse(text) as unknown, bytes: Buffer.byteLength(text) };
   } catch (err) {
-    throw new RandomUserError(`body is not valid JSON (${text.length} chars, ends "${text.slice(-40)}"): ${(err as Error).message}`, 'malformed-json');
+    throw new RandomUserError(
+      `body is not valid JSON (${text.length} chars, ends "${text.slice(-40)}"): ${(err as Error).message}`,
+      'malformed-json',
+      undefined,
+      text,
+    );
   }
 }
 

@@ -3,13 +3,20 @@
  * fit a synchronous Lambda invocation (6 MB payload limit: 1000 users is about 1.3 MB).
  */
 import { randomUUID } from 'node:crypto';
-import type { FetchResult, UsersRequest } from '../adapters/randomuser';
+import { type FetchResult, RandomUserError, type UsersRequest } from '../adapters/randomuser';
 import type { PersistBatch, FetchRequest } from '../domain/requests';
 import { MalformedResponseError, parseRandomUserResponse } from '../domain/validate';
 import type { PersistReport } from './persist-users';
 import type { Log } from '../logging/logger';
 
 export const USERS_PER_PERSIST_CALL = 1000;
+/** A kept body must fit one persist invocation (Lambda's 6 MB payload limit, JSON-escaped). */
+export const MAX_KEPT_BODY_CHARS = 4 * 1024 * 1024;
+
+function keptText(body: string): string {
+  if (body.length <= MAX_KEPT_BODY_CHARS) return body;
+  return `${body.slice(0, MAX_KEPT_BODY_CHARS)}\n[tributary: kept the first ${MAX_KEPT_BODY_CHARS} of ${body.length} characters]`;
+}
 
 export interface FetchDeps {
   fetchUsers(request: UsersRequest): Promise<FetchResult>;
@@ -38,7 +45,16 @@ export function batchIdFor(request: FetchRequest): string {
 
 export async function fetchAndHandOff(deps: FetchDeps, request: FetchRequest): Promise<FetchReport> {
   const batchId = batchIdFor(request);
-  const fetched = await deps.fetchUsers({ results: request.results, seed: request.seed, page: request.page, nat: request.nat });
+  let fetched: FetchResult;
+  try {
+    fetched = await deps.fetchUsers({ results: request.results, seed: request.seed, page: request.page, nat: request.nat });
+  } catch (err) {
+    // A body that never parsed, after every retry: kept as text with the reason, then the failure.
+    if (err instanceof RandomUserError && err.kind === 'malformed-json' && err.body !== undefined) {
+      await deps.persist({ batchId, users: [], rejected: [{ reason: `response: ${err.message}`, rawText: keptText(err.body) }] });
+    }
+    throw err;
+  }
   let parsed: ReturnType<typeof parseRandomUserResponse>;
   try {
     parsed = parseRandomUserResponse(fetched.body);

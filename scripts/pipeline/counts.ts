@@ -53,9 +53,11 @@ export class PipelineCounter {
   constructor(
     private readonly config: Config,
     private readonly sources: CounterSources,
+    kafkaLog?: (line: string) => void,
   ) {
     this.pool = createPool(config.postgres, { max: 2 });
-    this.admin = createKafka(config.kafka, { clientId: 'tributary-counts' }).admin();
+    // While Kafka is down the client logs each retry; those lines belong in a log file, not the live line.
+    this.admin = createKafka(config.kafka, { clientId: 'tributary-counts', retries: 1, log: kafkaLog }).admin();
   }
 
   private async connectedAdmin(): Promise<Admin> {
@@ -145,6 +147,6 @@ export function formatCounts(c: StageCounts): string {
   return `fetched ${n(c.fetched)} · persisted ${n(c.persisted)} · published ${n(c.published)} (pending ${n(c.pending)}) · transformed ${n(c.transformed)} · sunk ${n(c.sunk)} · dead-lettered ${n(c.deadLettered)}`;
 }
 
-export function createCounter(config: Config, root: string): PipelineCounter {
-  return new PipelineCounter(config, { sinkGroup: sinkGroupOf(path.join(root, 'serverless.yml')) });
+export function createCounter(config: Config, root: string, kafkaLog?: (line: string) => void): PipelineCounter {
+  return new PipelineCounter(config, { sinkGroup: sinkGroupOf(path.join(root, 'serverless.yml')) }, kafkaLog);
 }

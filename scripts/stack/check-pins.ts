@@ -3,8 +3,8 @@
  * infra/native, the Python requirements of Airflow and Spark, the JDK wheels — against the
  * registries themselves, into empty temporary caches, so an artifact a registry stopped serving
  * fails here (and in CI) the day it happens, not on the first machine without a warm cache.
- * Resolution only: Maven reads the dependency graph's POMs, pip reads package metadata; nothing is
- * installed and no cache is kept.
+ * Resolution only: Maven reads the dependency graph's POMs, pip reads package metadata (the compose
+ * tests' Go module, 1 MB, is downloaded); nothing is installed and no cache is kept.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './context';
 import { JDK_REQUIREMENTS, jdk4pyPins } from './java';
+import { COMPOSE_GO_MODULE, COMPOSE_GO_VERSION, composeGoModuleDir } from './compose-spec';
 import { DEPENDENCY_PLUGIN, unservedArtifact } from './maven';
 import { unservedPackage } from './python';
 import { services } from './services';
@@ -68,6 +69,17 @@ async function checkPython(label: string, args: string[]): Promise<Outcome> {
   return { pin: label, ok: false, detail };
 }
 
+/** The compose tests' Go module, into an empty module cache. */
+async function checkGo(scratch: string): Promise<Outcome> {
+  const pin = `${COMPOSE_GO_MODULE}@${COMPOSE_GO_VERSION} (scripts/stack/compose-spec.ts)`;
+  try {
+    composeGoModuleDir({ ...process.env, GOMODCACHE: path.join(scratch, 'go'), GOFLAGS: '-modcacherw' });
+    return { pin, ok: true, detail: 'resolves' };
+  } catch (err) {
+    return { pin, ok: false, detail: `the Go module proxy: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}` };
+  }
+}
+
 async function main(): Promise<number> {
   const began = Date.now();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'tributary-m2-'));
@@ -88,8 +100,8 @@ async function main(): Promise<number> {
       for (const pom of poms) outcomes.push(await checkPom(pom, scratch));
     })();
     const python = Promise.all([...pythons].map(([label, args]) => checkPython(label, args)));
-    const [, pythonOutcomes] = await Promise.all([maven, python]);
-    outcomes.push(...pythonOutcomes);
+    const [, pythonOutcomes, goOutcome] = await Promise.all([maven, python, checkGo(scratch)]);
+    outcomes.push(...pythonOutcomes, goOutcome);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { COMPOSE_GO_MODULE, COMPOSE_GO_VERSION, composeGoModuleDir } from './compose-spec';
 import { localRepository } from './maven';
 import { fetchWheels } from './python';
 import type { Service, StackContext } from './service';
@@ -62,6 +63,9 @@ export async function fetchAll(ctx: StackContext, selected: Service[]): Promise<
     if (npm) parts.push(`${npm}, installed by npm ci`);
     ctx.progress(`${service.name}: ${parts.join('; ')}`);
   }
+  // Not a service's, the test suite's: the schema the compose tests validate docker-compose.yml against.
+  const composeGo = composeGoModuleDir();
+  ctx.progress(`tests: ${COMPOSE_GO_MODULE}@${COMPOSE_GO_VERSION} from the Go module proxy (${composeGo})`);
   const totalBytes = caches(ctx).reduce((sum, dir) => sum + treeBytes(dir), 0);
   const report = { downloadedBytes: Math.max(0, totalBytes - before), totalBytes, seconds: (Date.now() - began) / 1000 };
   ctx.progress(

@@ -6,6 +6,7 @@ import { createCassandra } from '../../layers/adapters/cassandra';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 import { createSchemaRegistry, getGlobalCompatibility } from '../../layers/adapters/schema-registry';
+import { freePort } from '../support/ports';
 
 const config = loadConfig();
 
@@ -34,6 +35,25 @@ describe('kafka adapter', () => {
       await producer.disconnect();
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.disconnect();
+    }
+  });
+});
+
+describe('kafka adapter logging', () => {
+  it("sends the client's own log lines to the sink it is given, none to the console", async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const admin = createKafka({ ...config.kafka, brokers: [`127.0.0.1:${port}`] }, { retries: 1, log: (line) => lines.push(line) }).admin();
+      await expect(admin.connect()).rejects.toThrow();
+      expect(lines.length).toBeGreaterThan(0);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'ERROR', namespace: expect.any(String) });
+      expect([...printed.mock.calls, ...logged.mock.calls]).toEqual([]);
+    } finally {
+      printed.mockRestore();
+      logged.mockRestore();
     }
   });
 });

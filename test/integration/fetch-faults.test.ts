@@ -492,6 +492,24 @@ describe('fetchAndHandOff: validation and hand-off to persist', () => {
     expect(server().stats().requests).toBe(1); // a well-formed HTTP answer: not retried
   });
 
+  it('keeps a body that never parses, as text with the reason, in persist, then throws', async () => {
+    server().setFaults({ truncateRate: 1, truncateMode: 'end', truncateAt: 0.5 });
+    const { deps, batches, events } = handOff({ maxRetries: 1 });
+
+    const outcome = await fetchAndHandOff(deps, { results: 10, seed: 'always-cut' }).then(
+      () => new Error('expected fetchAndHandOff to throw'),
+      (err: unknown) => err,
+    );
+    events.push('threw');
+
+    expect((outcome as { kind?: string }).kind).toBe('malformed-json');
+    expect(events).toEqual(['persist users=0 rejected=1', 'threw']);
+    const [kept] = batches[0]?.rejected ?? [];
+    expect(kept?.reason).toMatch(/^response: randomuser .*body is not valid JSON/);
+    expect(kept?.rawText).toMatch(/^\{"results":\[/);
+    expect(() => JSON.parse(kept?.rawText ?? '')).toThrow();
+  });
+
   it('hands good records on and rejects bad ones with index and reason', async () => {
     const records: unknown[] = await sampleRecords(10, 'crafted');
     const mutate = (i: number, change: (r: Record<string, Record<string, unknown>>) => void): void => {

@@ -7,14 +7,13 @@
  * and test/unit/compose-airflow.test.ts share. Their checks return a list of problems (empty =
  * good), so a test can show each on the real file and on a deliberately broken copy.
  */
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import type { Topology } from '../../layers/config/topology';
+import { composeGoModuleDir } from '../../scripts/stack/compose-spec';
 
 export type Env = Record<string, string | undefined>;
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -177,60 +176,9 @@ export function parseEnvFile(text: string): Record<string, string> {
 // The Compose Specification schema: compose-go's schema/compose-spec.json (the schema Docker
 // Compose itself validates with), from a pinned module version through the Go module proxy.
 
-export const COMPOSE_GO_MODULE = 'github.com/compose-spec/compose-go/v2';
-export const COMPOSE_GO_VERSION = 'v2.16.2';
-/** go.sum hash of that version's zip: every machine gets the same file. */
-const COMPOSE_GO_SUM = 'h1:pTp1DqQwJzFd85GzlWsSszKA1ABrV/ySqsClujIcWA8=';
-
-/** The go binary: on PATH, or at the standard install location. */
-export function findGo(): string {
-  const candidates = [
-    ...(process.env.PATH ?? '')
-      .split(path.delimiter)
-      .filter(Boolean)
-      .map((dir) => path.join(dir, 'go')),
-    '/usr/local/go/bin/go',
-  ];
-  const found = candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!found) {
-    throw new Error(
-      `the Compose Specification schema comes from the Go module ${COMPOSE_GO_MODULE}@${COMPOSE_GO_VERSION}, ` +
-        'but no go binary was found on PATH or at /usr/local/go/bin/go: install Go (https://go.dev/dl/)',
-    );
-  }
-  return found;
-}
-
-/**
- * The schema Docker Compose embeds, at a pinned version: `go mod download` fetches the module
- * through the module proxy (checked against the checksum database) into GOMODCACHE, once.
- */
+/** The schema Docker Compose embeds, at the version scripts/stack/compose-spec.ts pins. */
 export function composeSpecSchema(): Record<string, unknown> {
-  const go = findGo();
-  const ref = `${COMPOSE_GO_MODULE}@${COMPOSE_GO_VERSION}`;
-  let out: string;
-  try {
-    out = execFileSync(go, ['mod', 'download', '-json', ref], {
-      cwd: os.tmpdir(), // outside any Go module
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 180_000,
-    });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${go} mod download -json ${ref} failed: ${e.stdout || e.stderr || e.message}`);
-  }
-  const info = JSON.parse(out) as { Dir?: string; Sum?: string; Error?: string };
-  if (info.Error || !info.Dir) throw new Error(`${go} mod download -json ${ref}: ${info.Error ?? 'no Dir in its output'}`);
-  if (info.Sum !== COMPOSE_GO_SUM) throw new Error(`${ref} has checksum ${info.Sum}, expected ${COMPOSE_GO_SUM}`);
-  return JSON.parse(readFileSync(path.join(info.Dir, 'schema', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(path.join(composeGoModuleDir(), 'schema', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
 }
 
 /** A duration as compose-go's loader decodes one (str2duration: Go's syntax, plus d and w). */
