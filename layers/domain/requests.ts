@@ -12,6 +12,7 @@ export class InvalidRequestError extends Error {
 }
 
 export const MAX_RESULTS_PER_REQUEST = 5000;
+const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface FetchRequest {
   results: number;
@@ -65,5 +66,11 @@ export function parsePersistBatch(event: unknown): PersistBatch {
   if (typeof e.batchId !== 'string' || e.batchId.length === 0) throw new InvalidRequestError('persist: batchId must be a non-empty string');
   if (!Array.isArray(e.users)) throw new InvalidRequestError('persist: users must be an array');
   if (e.rejected !== undefined && !Array.isArray(e.rejected)) throw new InvalidRequestError('persist: rejected must be an array');
+  // Users were validated by fetch; here only what persist keys them by, so a hand-made batch fails whole and clearly.
+  for (const [index, user] of e.users.entries()) {
+    const uuid = (user as { login?: { uuid?: unknown } } | null)?.login?.uuid;
+    if (typeof uuid !== 'string' || !LOWER_CASE_UUID.test(uuid))
+      throw new InvalidRequestError(`persist: users[${index}].login.uuid must be a lower-case UUID, got ${JSON.stringify(uuid)}`);
+  }
   return { batchId: e.batchId, users: e.users, rejected: e.rejected ?? [] };
 }

@@ -4,8 +4,6 @@
  * both dates are timestamps. Field names are the columns of Cassandra tributary.created_users.
  */
 import type { Gender, RandomUser, RandomUserLocation } from './randomuser';
-import { validateRandomUser, type Rejection } from './validate';
-import { RecordFault } from './faults';
 
 export interface CleanUser {
   /** login.uuid, lower-case: the natural key, so every write downstream is an upsert. */
@@ -27,34 +25,16 @@ export interface CleanUser {
   nat: string;
 }
 
-/** A raw record that cannot become a clean user; `reason` is what goes to users.dlq. */
-export class TransformError extends RecordFault {
-  readonly path: string;
-  readonly problem: string;
-  readonly reason: string;
-
-  constructor(rejection: Rejection) {
-    super(`cannot transform user: ${rejection.reason}`);
-    this.name = 'TransformError';
-    this.path = rejection.path;
-    this.problem = rejection.problem;
-    this.reason = rejection.reason;
-  }
-}
-
 export function formatAddress(location: RandomUserLocation): string {
   const { street, city, state, country } = location;
   return `${street.number} ${street.name}, ${city}, ${state}, ${country}`;
 }
 
 /**
- * Flattens one raw user. Pure and deterministic. The input is re-validated because it arrives from
- * Kafka (or a replay) where the types held when it was written are no proof of its content.
+ * Flattens one raw user. Pure and deterministic. The user was validated (and normalised: the uuid
+ * lower-cased) once, where it entered the pipeline (fetch); Avro decoding guarantees its types since.
  */
-export function toCleanUser(raw: RandomUser): CleanUser {
-  const checked = validateRandomUser(raw);
-  if (!checked.ok) throw new TransformError(checked.rejection);
-  const user = checked.user;
+export function toCleanUser(user: RandomUser): CleanUser {
   return {
     id: user.login.uuid,
     first_name: user.name.first,

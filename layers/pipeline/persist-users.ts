@@ -1,6 +1,5 @@
 /** persist: raw users and their outbox rows in one transaction, then publish is nudged. */
 import type { PersistBatch } from '../domain/requests';
-import { validateRandomUser } from '../domain/validate';
 import type { Log } from '../logging/logger';
 import type { RawUserStore } from './ports';
 
@@ -19,14 +18,9 @@ export interface PersistReport {
 }
 
 export async function persistUsers(deps: PersistDeps, batch: PersistBatch): Promise<PersistReport> {
-  // The batch crossed a process boundary: re-check each user so a bad one is kept as rejected, not stored as raw.
-  const users = [];
+  // Validated once, by fetch; the handler's door checked the batch's shape and each user's key.
+  const users = batch.users.map((user) => ({ userId: user.login.uuid, payload: user }));
   const rejected = batch.rejected.map((r) => ({ reason: r.reason, payload: r.record, rawText: r.rawText }));
-  for (const [index, candidate] of batch.users.entries()) {
-    const checked = validateRandomUser(candidate);
-    if (checked.ok) users.push({ userId: checked.user.login.uuid, payload: checked.user });
-    else rejected.push({ reason: `users[${index}] ${checked.rejection.reason}`, payload: candidate, rawText: undefined });
-  }
   const result = await deps.rawUsers.persist(batch.batchId, users, rejected);
   if (result.queued > 0) {
     await deps

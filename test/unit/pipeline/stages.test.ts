@@ -125,6 +125,15 @@ describe('transform', () => {
     });
   });
 
+  it('dead-letters a user that does not fit the clean schema (validated at fetch, but this one came another way)', async () => {
+    const codec = memoryCodec();
+    const writer = memoryTopics();
+    const [user] = users('no-date', 1);
+    const records = await rawRecords(codec, [{ ...user!, registered: { ...user!.registered, date: 'not a date' } }]);
+    expect(await transformRecords({ writer, codec, topics, log: quiet }, records)).toEqual({ received: 1, transformed: 0, deadLettered: 1 });
+    expect(header(writer.byTopic(topics.dlq)[0], 'reason')).toMatch(/^RecordFault: clean user does not fit /);
+  });
+
   it('throws, sending nothing, when the registry is down (the batch is retried)', async () => {
     const store = memoryCodec();
     const writer = memoryTopics();
