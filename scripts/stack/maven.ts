@@ -36,7 +36,9 @@ export function unservedArtifact(output: string, pomPath: string): string | unde
 /** Runs mvn, turning its download lines into progress and its failure into a named error. */
 function mvn(mvnBin: string, args: string[], what: string, pomPath: string, progress: (m: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(mvnBin, ['-B', '-ntp', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Maven's own default is Java's user.home (from /etc/passwd), not $HOME: named here, so the
+    // stack's cache is the one it reads and measures, and an empty HOME really starts cold.
+    const child = spawn(mvnBin, ['-B', '-ntp', `-Dmaven.repo.local=${localRepository()}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let downloads = 0;
     let tail = '';
     const onData = (chunk: Buffer): void => {

@@ -122,9 +122,17 @@ async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void
     return [...new Set([...group, ...workers])].filter((pid) => Number(procStart(pid) ?? -1) >= since);
   };
   if (leftovers().length === 0) return;
-  ctx.progress(`${service.name}: waiting for the processes of its previous run (group ${previous.pid}) to end`);
-  const deadline = Date.now() + service.stopTimeoutMs;
-  while (leftovers().length > 0 && Date.now() < deadline) await sleep(200);
+  // Said only when it takes a while: after a normal stop the leader is reaped within moments.
+  const began = Date.now();
+  const deadline = began + service.stopTimeoutMs;
+  let announced = false;
+  while (leftovers().length > 0 && Date.now() < deadline) {
+    if (!announced && Date.now() - began > 2000) {
+      ctx.progress(`${service.name}: waiting for the processes of its previous run (group ${previous.pid}) to end`);
+      announced = true;
+    }
+    await sleep(200);
+  }
   // A zombie cannot be killed, only reaped by its parent; one whose parent never reaps (a container
   // without an init) must not block the start for ever.
   const running = (): number[] => leftovers().filter((pid) => !isZombie(pid));
