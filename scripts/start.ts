@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   await up(ctx);
   // The counter's Kafka client logs (a broker down: a line per retry) go to a file; the live line shows ?.
   const countsLog = path.join(ctx.home, 'logs', 'counts.log');
-  const counter = createCounter(config, ctx.root, (line) => appendFileSync(countsLog, line));
+  const counter = createCounter(config, (line) => appendFileSync(countsLog, line));
   // Counted from before the functions start: the stack may already hold earlier runs' users (or the
   // tests'). A service that just came up may not answer every read at once: a few tries.
   let baseline = await counter.read();

@@ -2,10 +2,10 @@
  * The one module that reads the environment. Every setting has a documented default for the
  * native stack (infra/topology.json); containers and AWS differ only by these variables.
  */
-import { topology } from './topology';
+import { functionName, topology } from './topology';
 
-export { topology } from './topology';
-export type { Topology, TopicSpec } from './topology';
+export { functionName, topicSpecs, topology } from './topology';
+export type { FunctionKey, Topology, TopicRole, TopicSpec } from './topology';
 
 type Env = Record<string, string | undefined>;
 
@@ -63,6 +63,8 @@ export interface Config {
 
 export function loadConfig(env: Env = process.env): Config {
   const host = readString(env, 'TRIBUTARY_HOST', '127.0.0.1');
+  // serverless-offline's default stage; the functions' deployed names carry it.
+  const stage = readString(env, 'STAGE', 'dev');
   const ports: StackPorts = {
     zookeeper: readInt(env, 'ZOOKEEPER_PORT', topology.ports.zookeeper),
     kafka: readInt(env, 'KAFKA_PORT', topology.ports.kafka),
@@ -79,7 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
       brokers: readString(env, 'KAFKA_BROKERS', `${host}:${ports.kafka}`)
         .split(',')
         .map((b) => b.trim()),
-      clientId: readString(env, 'KAFKA_CLIENT_ID', 'tributary'),
+      clientId: readString(env, 'KAFKA_CLIENT_ID', topology.kafka.clientId),
     },
     schemaRegistry: { url: readString(env, 'SCHEMA_REGISTRY_URL', `http://${host}:${ports.schemaRegistry}/apis/ccompat/v7`) },
     postgres: {
@@ -94,7 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
       contactPoints: readString(env, 'CASSANDRA_CONTACT_POINTS', `${host}:${ports.cassandra}`)
         .split(',')
         .map((c) => c.trim()),
-      localDataCenter: readString(env, 'CASSANDRA_DC', 'datacenter1'),
+      localDataCenter: readString(env, 'CASSANDRA_DC', topology.cassandra.dataCenter),
       keyspace: readString(env, 'CASSANDRA_KEYSPACE', topology.cassandra.keyspace),
       // Cassandra acknowledges a write after its commit-log group window, so throughput grows with
       // writes in flight: 256 did 3x the rate of 64 alone (npm run bench, raw limits).
@@ -112,17 +114,17 @@ export function loadConfig(env: Env = process.env): Config {
       resultsPerRequest: readInt(env, 'RANDOMUSER_RESULTS', 5000),
     },
     topics: {
-      raw: readString(env, 'TOPIC_USERS_RAW', 'users.raw'),
-      clean: readString(env, 'TOPIC_USERS_CLEAN', 'users.clean'),
-      dlq: readString(env, 'TOPIC_USERS_DLQ', 'users.dlq'),
+      raw: readString(env, 'TOPIC_USERS_RAW', topology.kafka.topics.raw.name),
+      clean: readString(env, 'TOPIC_USERS_CLEAN', topology.kafka.topics.clean.name),
+      dlq: readString(env, 'TOPIC_USERS_DLQ', topology.kafka.topics.dlq.name),
     },
     lambda: {
       // serverless-offline answers the Lambda API locally; unset on AWS so the SDK uses the real one.
       endpoint: env.LAMBDA_ENDPOINT || undefined,
       region: readString(env, 'AWS_REGION', 'us-east-1'),
-      stage: readString(env, 'STAGE', 'dev'),
-      persistFunction: readString(env, 'PERSIST_FUNCTION_NAME', 'tributary-dev-persist'),
-      publishFunction: readString(env, 'PUBLISH_FUNCTION_NAME', 'tributary-dev-publish'),
+      stage,
+      persistFunction: readString(env, 'PERSIST_FUNCTION_NAME', functionName('persist', stage)),
+      publishFunction: readString(env, 'PUBLISH_FUNCTION_NAME', functionName('publish', stage)),
     },
     singleInvocation: env.IS_LOCAL === 'true' && env.IS_OFFLINE !== 'true',
     offline: env.IS_OFFLINE === 'true',

@@ -1,6 +1,10 @@
 import topologyJson from '../../infra/topology.json';
 
-/** The shared description of names and settings (infra/topology.json), typed. */
+/**
+ * The manifest (infra/topology.json), typed: every infrastructure name and setting, once. Read
+ * here, by serverless.yml (${file(./infra/topology.json):…}) and by scripts/manifest, which writes
+ * its values into docker-compose.yml and .env.example.
+ */
 export interface TopicSpec {
   name: string;
   partitions: number;
@@ -8,7 +12,16 @@ export interface TopicSpec {
   config: Record<string, string>;
 }
 
+/** The pipeline's topics by role: what fetch's users go to, what transform makes of them, what fails. */
+export type TopicRole = 'raw' | 'clean' | 'dlq';
+
+/** serverless.yml's functions; each is deployed as `<service>-<stage>-<function>`. */
+export type FunctionKey = 'fetch' | 'persist' | 'publish' | 'transform' | 'sink';
+
 export interface Topology {
+  service: string;
+  functions: FunctionKey[];
+  /** Host ports of the native stack and of docker-compose.yml's published ports. */
   ports: {
     zookeeper: number;
     kafka: number;
@@ -22,10 +35,24 @@ export interface Topology {
     sparkUi: number;
     controlCenter: number;
   };
-  kafka: { topics: TopicSpec[] };
+  kafka: {
+    clientId: string;
+    topics: Record<TopicRole, TopicSpec>;
+    /** The Kafka-triggered functions' consumer groups. */
+    consumerGroups: { transform: string; sink: string };
+  };
   postgres: { database: string; user: string; migrations: string; registryDatabase: string; airflowDatabase: string };
-  cassandra: { keyspace: string; replication: Record<string, string | number>; migrations: string };
+  cassandra: { keyspace: string; dataCenter: string; replication: Record<string, string | number>; migrations: string };
   schemaRegistry: { compatibility: string };
 }
 
-export const topology: Topology = topologyJson;
+// Checked against the type as it is read; only the function keys need telling what they are.
+export const topology: Topology = { ...topologyJson, functions: topologyJson.functions as FunctionKey[] };
+
+/** Every topic of the manifest, for provisioning. */
+export const topicSpecs: TopicSpec[] = Object.values(topology.kafka.topics);
+
+/** A function's deployed name, as serverless names it. */
+export function functionName(key: FunctionKey, stage: string, t: Topology = topology): string {
+  return `${t.service}-${stage}-${key}`;
+}

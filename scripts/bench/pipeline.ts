@@ -149,8 +149,8 @@ async function measureRawLimits(clients: Clients, options: Options, runId: strin
 
   const topic = `bench.pipeline.${runId}.raw`;
   written.topics.push(topic);
-  const rawTopic = topology.kafka.topics.find((t) => t.name === clients.config.topics.raw);
-  await clients.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: rawTopic?.partitions ?? 6 }] });
+  const rawTopic = topology.kafka.topics.raw;
+  await clients.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: rawTopic.partitions }] });
   progress('raw limits: Kafka produce…');
   const messages = await rawUserMessages(clients.codec, `${clients.config.topics.raw}-value`, users);
   const kafka: LimitRun[] = [];

@@ -7,12 +7,9 @@
  * more than 100,000 tombstones in it. Each source is read on its own, so one service down leaves
  * its counts unknown and the others shown.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
-import { parse as parseYaml } from 'yaml';
-import type { Config } from '../../layers/config';
+import { topology, type Config } from '../../layers/config';
 import { createKafka } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 
@@ -28,16 +25,8 @@ export interface StageCounts {
 }
 
 export interface CounterSources {
-  /** The sink's consumer group on users.clean (serverless.yml's sink event). */
+  /** The sink's consumer group on users.clean (the manifest's, which serverless.yml's sink event reads). */
   sinkGroup: string;
-}
-
-/** The consumer group serverless.yml gives the sink's Kafka event. */
-export function sinkGroupOf(serverlessYml: string): string {
-  const doc = parseYaml(readFileSync(serverlessYml, 'utf8')) as { functions?: { sink?: { events?: { kafka?: { consumerGroupId?: unknown } }[] } } };
-  const group = doc.functions?.sink?.events?.find((e) => e.kafka)?.kafka?.consumerGroupId;
-  if (typeof group !== 'string' || group === '') throw new Error(`${serverlessYml}: the sink function has no kafka event with a consumerGroupId`);
-  return group;
 }
 
 /** Records a topic holds: end less start offset, summed over partitions. */
@@ -147,6 +136,6 @@ export function formatCounts(c: StageCounts): string {
   return `fetched ${n(c.fetched)} · persisted ${n(c.persisted)} · published ${n(c.published)} (pending ${n(c.pending)}) · transformed ${n(c.transformed)} · sunk ${n(c.sunk)} · dead-lettered ${n(c.deadLettered)}`;
 }
 
-export function createCounter(config: Config, root: string, kafkaLog?: (line: string) => void): PipelineCounter {
-  return new PipelineCounter(config, { sinkGroup: sinkGroupOf(path.join(root, 'serverless.yml')) }, kafkaLog);
+export function createCounter(config: Config, kafkaLog?: (line: string) => void): PipelineCounter {
+  return new PipelineCounter(config, { sinkGroup: topology.kafka.consumerGroups.sink }, kafkaLog);
 }

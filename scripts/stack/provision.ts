@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { logLevel } from 'kafkajs';
-import { loadConfig, topology, type Config } from '../../layers/config';
+import { loadConfig, topicSpecs, topology, type Config } from '../../layers/config';
 import { createCassandra, migrateKeyspace, migrationFiles } from '../../layers/adapters/cassandra';
 import { awaitProducerIds, createKafka, ensureTopics } from '../../layers/adapters/kafka';
 import { createPool, migrate } from '../../layers/adapters/postgres';
@@ -30,7 +30,7 @@ export async function provisionAll(config: Config, log: (m: string) => void = ()
   const cassandra = createCassandra(config.cassandra, { keyspace: null });
   try {
     const [topicsCreated, migrationsApplied, cassandraMigrationsApplied] = await Promise.all([
-      ensureTopics(kafka, topology.kafka.topics).then(async (created) => {
+      ensureTopics(kafka, topicSpecs).then(async (created) => {
         await awaitProducerIds(kafka, 60_000);
         return created;
       }),

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, topology } from '../../layers/config';
+import { loadConfig, topicSpecs } from '../../layers/config';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { createKafka } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
@@ -85,8 +85,8 @@ describe('native stack', () => {
     const admin = createKafka(config.kafka).admin();
     await admin.connect();
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: topology.kafka.topics.map((t) => t.name) });
-      for (const spec of topology.kafka.topics) {
+      const metadata = await admin.fetchTopicMetadata({ topics: topicSpecs.map((t) => t.name) });
+      for (const spec of topicSpecs) {
         expect({ topic: spec.name, partitions: metadata.topics.find((t) => t.name === spec.name)?.partitions.length }).toEqual({
           topic: spec.name,
           partitions: spec.partitions,
@@ -152,8 +152,8 @@ describe('native stack', () => {
     const admin = createKafka(config.kafka, { clientId: 'stack-test', retries: 0 }).admin();
     await admin.connect();
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: topology.kafka.topics.map((t) => t.name) });
-      for (const spec of topology.kafka.topics) {
+      const metadata = await admin.fetchTopicMetadata({ topics: topicSpecs.map((t) => t.name) });
+      for (const spec of topicSpecs) {
         const partitions = metadata.topics.find((t) => t.name === spec.name)?.partitions ?? [];
         expect({ topic: spec.name, leaders: partitions.filter((p) => p.leader >= 0).length }).toEqual({ topic: spec.name, leaders: spec.partitions });
       }

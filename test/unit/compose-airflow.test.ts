@@ -29,7 +29,7 @@ import {
   svc,
 } from '../support/compose';
 
-const { topology, raw, envExample, compose } = loadRepoCompose();
+const { raw, envExample, compose } = loadRepoCompose();
 
 // ---------------------------------------------------------------------------------------------
 // The native stack's settings (scripts/stack/services/airflow.ts), read from its code
@@ -201,17 +201,15 @@ function airflowProblems(c: Compose, native: NativeAirflow, dagSettings: string)
       problems.push(`${key} must read a file airflow-init made on ${AIRFLOW_HOME} (cat ${AIRFLOW_HOME}/…), got ${value}`);
   }
 
-  // The metadata database: PostgreSQL (never SQLite), airflow-db's, topology's airflowDatabase.
+  // The metadata database: PostgreSQL (never SQLite), the one airflow-db creates (its name is the
+  // manifest's postgres.airflowDatabase, written into both by npm run generate).
   const conn = env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?? '';
   if (!/^postgresql(\+\w+)?:\/\//.test(conn)) problems.push(`Airflow's metadata database must be PostgreSQL, got ${conn}`);
   else {
     const url = new URL(conn);
     const db = environmentOf(svc(c, AIRFLOW_DB));
     const target = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
-    if (target !== `${AIRFLOW_DB}:5432/${topology.postgres.airflowDatabase}`)
-      problems.push(`the metadata database is ${target}, expected ${AIRFLOW_DB}:5432/${topology.postgres.airflowDatabase}`);
-    if (db.POSTGRES_DB !== topology.postgres.airflowDatabase)
-      problems.push(`${AIRFLOW_DB} creates database ${db.POSTGRES_DB}, not ${topology.postgres.airflowDatabase}`);
+    if (target !== `${AIRFLOW_DB}:5432/${db.POSTGRES_DB}`) problems.push(`the metadata database is ${target}, expected ${AIRFLOW_DB}:5432/${db.POSTGRES_DB}`);
     if (decodeURIComponent(url.username) !== db.POSTGRES_USER || decodeURIComponent(url.password) !== db.POSTGRES_PASSWORD) {
       problems.push(`the metadata database URL's user and password are not ${AIRFLOW_DB}'s POSTGRES_USER / POSTGRES_PASSWORD`);
     }

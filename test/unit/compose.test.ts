@@ -1,10 +1,11 @@
 /**
  * docker-compose.yml, checked without Docker: a valid Compose Specification file (the official
  * JSON schema Docker Compose validates with, from compose-go, and the value parsing its loader
- * does after the schema), in agreement
- * with infra/topology.json (ports, database, keyspace, topics) and layers/config (the variable
- * names the functions read), with pinned images, protocol-level healthchecks and conditional
- * dependencies. Every check returns its problems; each is also run on a broken copy of the file
+ * does after the schema), its manifest ports published by the right services and its containers
+ * pointed at each other with the variables layers/config reads, with pinned images,
+ * protocol-level healthchecks and conditional dependencies. The manifest's values themselves
+ * (ports, database, keyspace, topics) are written in by npm run generate; manifest.test.ts checks
+ * they are current. Every check returns its problems; each is also run on a broken copy of the file
  * to show it can fail. The Airflow services' settings, connection and image are checked against
  * the native stack in compose-airflow.test.ts.
  */
@@ -14,11 +15,8 @@ import { FUNCTIONS_NODE_FLAGS } from '../../scripts/pipeline/offline';
 import {
   type Compose,
   type Service,
-  AIRFLOW_DB,
   AIRFLOW_HOME,
   AIRFLOW_SERVICES,
-  COMPOSE_FILE,
-  ENV_EXAMPLE,
   InterpolationError,
   PORT_OWNERS,
   REPO_ROOT,
@@ -39,7 +37,7 @@ import {
   svc,
 } from '../support/compose';
 
-const { topology, raw, envExample, withDefaults, withEnvExample, compose } = loadRepoCompose();
+const { topology, raw, withDefaults, withEnvExample, compose } = loadRepoCompose();
 
 /** Image and pinned-version rules per service (the official images the design names). */
 const IMAGES: Record<string, RegExp> = {
@@ -121,14 +119,6 @@ const NODE_SERVICES = ['provision', 'functions'];
 function interpolationProblems(uses: Array<{ name: string; fallback: boolean }>): string[] {
   const bare = [...new Set(uses.filter((u) => !u.fallback).map((u) => u.name))];
   return bare.map((name) => `\${${name}} has no default: Compose would use "" without a .env (write \${${name}:-value}, or $$ for a literal $)`);
-}
-
-function envExampleProblems(uses: Array<{ name: string }>, documented: Record<string, string>): string[] {
-  const used = new Set(uses.map((u) => u.name));
-  const problems: string[] = [];
-  for (const name of used) if (!(name in documented)) problems.push(`${name} is used by ${COMPOSE_FILE} but not documented in ${ENV_EXAMPLE}`);
-  for (const name of Object.keys(documented)) if (!used.has(name)) problems.push(`${ENV_EXAMPLE} documents ${name}, which ${COMPOSE_FILE} never uses`);
-  return problems;
 }
 
 function portProblems(c: Compose, t: Topology): string[] {
@@ -245,62 +235,16 @@ function configProblems(c: Compose, configSource: string): string[] {
   return problems;
 }
 
-function namingProblems(c: Compose, t: Topology): string[] {
+/**
+ * Topics only ever come from the manifest (via provision, which must see the repository), and the
+ * cluster can hold them. The names themselves are the manifest's, written in by npm run generate.
+ */
+function clusterProblems(c: Compose, t: Topology): string[] {
   const problems: string[] = [];
-  const topics = new Set(t.kafka.topics.map((topic) => topic.name));
-  let keyspaces = 0;
-  let databases = 0;
-  for (const [name, service] of Object.entries(c.services)) {
-    for (const [key, value] of Object.entries(environmentOf(service))) {
-      // airflow-db is Airflow's own PostgreSQL: its database is topology's airflowDatabase, its role Airflow's.
-      if (key === 'POSTGRES_DB' && name === AIRFLOW_DB) {
-        if (value !== t.postgres.airflowDatabase)
-          problems.push(`${name}: POSTGRES_DB ${value} is not topology's airflowDatabase ${t.postgres.airflowDatabase}`);
-      } else if (key === 'POSTGRES_DB') {
-        databases++;
-        if (value !== t.postgres.database) problems.push(`${name}: POSTGRES_DB ${value} is not topology's ${t.postgres.database}`);
-      }
-      if (key === 'POSTGRES_USER' && name !== AIRFLOW_DB && value !== t.postgres.user)
-        problems.push(`${name}: POSTGRES_USER ${value} is not topology's ${t.postgres.user}`);
-      if (key.endsWith('KEYSPACE')) {
-        keyspaces++;
-        if (value !== t.cassandra.keyspace) problems.push(`${name}: ${key} ${value} is not topology's ${t.cassandra.keyspace}`);
-      }
-      // Topic names Tributary's own code reads (the brokers' and Confluent tools' internal
-      // settings, like SCHEMA_REGISTRY_KAFKASTORE_TOPIC, name their own topics).
-      if (/(^|_)TOPICS?(_|$)/.test(key) && !/REPLICATION|PARTITIONS/.test(key) && !/^(KAFKA|SCHEMA_REGISTRY|CONTROL_CENTER|CONFLUENT)_/.test(key)) {
-        for (const topic of value
-          .split(',')
-          .map((v) => v.trim())
-          .filter(Boolean)) {
-          if (!topics.has(topic)) problems.push(`${name}: ${key} names topic ${topic}, which topology does not define`);
-        }
-      }
-      if (key === 'SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL' && value.toUpperCase() !== t.schemaRegistry.compatibility) {
-        problems.push(`${name}: schema compatibility ${value} is not topology's ${t.schemaRegistry.compatibility}`);
-      }
-    }
-  }
-  for (const name of NODE_SERVICES) {
-    const named = new Set(
-      Object.entries(environmentOf(c.services[name] ?? {}))
-        .filter(([k]) => k.startsWith('TOPIC_'))
-        .map(([, v]) => v),
-    );
-    const missing = [...topics].filter((topic) => !named.has(topic));
-    if (missing.length > 0) problems.push(`${name} is not given topology topic(s) ${missing.join(', ')}`);
-  }
-  if (databases === 0) problems.push('no service sets POSTGRES_DB');
-  if (keyspaces === 0) problems.push('no service sets CASSANDRA_KEYSPACE');
-  if (!Object.values(c.services).some((s) => 'SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL' in environmentOf(s))) {
-    problems.push('schema-registry does not set the compatibility level topology asks for');
-  }
-
-  // Topics only ever come from topology (via provision), and the cluster can hold them.
   const kafkaEnv = environmentOf(svc(c, 'kafka'));
   if (kafkaEnv.KAFKA_AUTO_CREATE_TOPICS_ENABLE !== 'false') problems.push('kafka must not auto-create topics: they come from infra/topology.json');
   const brokers = Object.values(c.services).filter((s) => /cp-kafka|cp-server|apache\/kafka/.test(s.image ?? '')).length;
-  for (const topic of t.kafka.topics) {
+  for (const topic of Object.values(t.kafka.topics)) {
     if (topic.replicationFactor > brokers)
       problems.push(`topic ${topic.name} wants replication factor ${topic.replicationFactor}, compose runs ${brokers} broker(s)`);
   }
@@ -541,20 +485,9 @@ describe('docker-compose.yml is a valid Compose file', () => {
     expect(interpolate('$${HOME}:${A:-x}:${B-y}:${C:+z}', { C: '1', B: '' })).toBe('${HOME}:x::z');
     expect(() => interpolate('${A:?set A}', {})).toThrow(/set A/);
   });
-
-  it('.env.example documents exactly the variables the file uses, with the same defaults', () => {
-    expect(envExampleProblems(withDefaults.uses, envExample)).toEqual([]);
-    expect(withEnvExample.compose).toEqual(withDefaults.compose);
-    expect(envExampleProblems(withDefaults.uses, { ...envExample, UNUSED_SETTING: 'x' })).toEqual([
-      `${ENV_EXAMPLE} documents UNUSED_SETTING, which ${COMPOSE_FILE} never uses`,
-    ]);
-    const { POSTGRES_PASSWORD: _dropped, ...undocumented } = envExample;
-    expect(envExampleProblems(withDefaults.uses, undocumented)).toEqual([`POSTGRES_PASSWORD is used by ${COMPOSE_FILE} but not documented in ${ENV_EXAMPLE}`]);
-    expect(resolveCompose(raw, { ...envExample, POSTGRES_PASSWORD: 'changed' }).compose).not.toEqual(withDefaults.compose);
-  });
 });
 
-describe('docker-compose.yml agrees with infra/topology.json and layers/config', () => {
+describe('docker-compose.yml is wired to the manifest and layers/config', () => {
   const configSource = readText(REPO_ROOT, 'layers/config/index.ts');
 
   it('publishes every topology port from the service of that name, on the right container port', () => {
@@ -628,36 +561,19 @@ describe('docker-compose.yml agrees with infra/topology.json and layers/config',
     ]);
   });
 
-  it("uses topology's database, user, keyspace, topics and compatibility, on a cluster that can hold them", () => {
-    expect(namingProblems(compose, topology)).toEqual([]);
-    const renamed = { ...topology, postgres: { ...topology.postgres, database: 'pipeline' }, cassandra: { ...topology.cassandra, keyspace: 'pipeline' } };
-    const problems = namingProblems(compose, renamed);
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        "postgres: POSTGRES_DB tributary is not topology's pipeline",
-        "functions: POSTGRES_DB tributary is not topology's pipeline",
-        "provision: CASSANDRA_KEYSPACE tributary is not topology's pipeline",
-      ]),
-    );
-    const topicEnv = clone(compose);
-    setEnv(svc(topicEnv, 'functions'), 'TOPIC_USERS_CLEAN', 'users.cleaned');
-    expect(namingProblems(topicEnv, topology)).toEqual([
-      'functions: TOPIC_USERS_CLEAN names topic users.cleaned, which topology does not define',
-      'functions is not given topology topic(s) users.clean',
-    ]);
-    const newTopic = { ...topology, kafka: { topics: [...topology.kafka.topics, { name: 'users.audit', partitions: 1, replicationFactor: 1, config: {} }] } };
-    expect(namingProblems(compose, newTopic)).toEqual([
-      'provision is not given topology topic(s) users.audit',
-      'functions is not given topology topic(s) users.audit',
-    ]);
-    const replicated = { ...topology, kafka: { topics: topology.kafka.topics.map((tp) => ({ ...tp, replicationFactor: 3 })) } };
-    expect(namingProblems(compose, replicated)).toHaveLength(topology.kafka.topics.length);
+  it('creates topics only through provision, on a cluster that can hold them', () => {
+    expect(clusterProblems(compose, topology)).toEqual([]);
+    const replicated = {
+      ...topology,
+      kafka: { ...topology.kafka, topics: { ...topology.kafka.topics, dlq: { ...topology.kafka.topics.dlq, replicationFactor: 3 } } },
+    };
+    expect(clusterProblems(compose, replicated)).toEqual(['topic users.dlq wants replication factor 3, compose runs 1 broker(s)']);
     const autoCreate = clone(compose);
     setEnv(svc(autoCreate, 'kafka'), 'KAFKA_AUTO_CREATE_TOPICS_ENABLE', 'true');
-    expect(namingProblems(autoCreate, topology)).toEqual(['kafka must not auto-create topics: they come from infra/topology.json']);
-    const compat = clone(compose);
-    setEnv(svc(compat, 'schema-registry'), 'SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL', 'NONE');
-    expect(namingProblems(compat, topology)).toEqual(["schema-registry: schema compatibility NONE is not topology's BACKWARD"]);
+    expect(clusterProblems(autoCreate, topology)).toEqual(['kafka must not auto-create topics: they come from infra/topology.json']);
+    const elsewhere = clone(compose);
+    svc(elsewhere, 'provision').working_dir = '/srv';
+    expect(clusterProblems(elsewhere, topology)).toEqual(['provision must mount the repository (.) at its working_dir, got .:/app / /srv']);
   });
 });
 

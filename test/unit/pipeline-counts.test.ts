@@ -1,7 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { complete, countsSince, formatCounts, sinkGroupOf, type StageCounts } from '../../scripts/pipeline/counts';
+import { complete, countsSince, formatCounts, type StageCounts } from '../../scripts/pipeline/counts';
 
 const before: StageCounts = { fetched: 10_020, persisted: 10_000, published: 10_000, pending: 0, transformed: 19_522, sunk: 10_000, deadLettered: 7 };
 
@@ -33,24 +30,5 @@ describe("npm start's live counts", () => {
       'fetched 500 · persisted 500 · published 0 (pending 0) · transformed ? · sunk ? · dead-lettered ?',
     );
     expect(countsSince(kafkaDown, before).transformed).toBeUndefined();
-  });
-
-  describe('the sink group it reads "sunk" from', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'counts-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-    it("is the one serverless.yml gives the sink's Kafka event", () => {
-      expect(sinkGroupOf(path.resolve(__dirname, '..', '..', 'serverless.yml'))).toBe('tributary-sink');
-    });
-
-    it('is refused when the sink has no Kafka event with a group, rather than read from a group nobody commits', () => {
-      const file = path.join(dir, 'serverless.yml');
-      const text = readFileSync(path.resolve(__dirname, '..', '..', 'serverless.yml'), 'utf8').replace(
-        'consumerGroupId: tributary-sink',
-        'consumerGroupId: ""',
-      );
-      writeFileSync(file, text);
-      expect(() => sinkGroupOf(file)).toThrow(/sink function has no kafka event with a consumerGroupId/);
-    });
   });
 });

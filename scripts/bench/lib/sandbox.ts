@@ -19,7 +19,7 @@ import { parseDocument } from 'yaml';
 import { createCassandra, migrateKeyspace } from '../../../layers/adapters/cassandra';
 import { ensureTopics } from '../../../layers/adapters/kafka';
 import { createPool, migrate } from '../../../layers/adapters/postgres';
-import { topology, type Config } from '../../../layers/config';
+import { topology, type Config, type TopicRole, type TopicSpec } from '../../../layers/config';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -51,14 +51,9 @@ export function sandboxConfig(config: Config, sandbox: Sandbox): Config {
   };
 }
 
-/** The topology's topics under the sandbox's names, partitions and settings unchanged. */
+/** The manifest's topics under the sandbox's names (by role), partitions and settings unchanged. */
 function sandboxTopics(sandbox: Sandbox): Parameters<typeof ensureTopics>[1] {
-  const renamed: Record<string, string> = { 'users.raw': sandbox.topics.raw, 'users.clean': sandbox.topics.clean, 'users.dlq': sandbox.topics.dlq };
-  return topology.kafka.topics.map((t) => {
-    const name = renamed[t.name];
-    if (!name) throw new Error(`topology topic ${t.name} has no sandbox name`);
-    return { ...t, name };
-  });
+  return (Object.entries(topology.kafka.topics) as [TopicRole, TopicSpec][]).map(([role, t]) => ({ ...t, name: sandbox.topics[role] }));
 }
 
 /** Creates the database (migrated), the keyspace (with its tables) and the topics. */

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { topology } from '../../../layers/config';
+import { topicSpecs } from '../../../layers/config';
 import { properties, writeIfChanged } from '../files';
 import { StackError, type Service, type StackContext } from '../service';
 import { fourLetterWord, KAFKA_JAVA, KAFKA_POM } from './zookeeper';
@@ -125,7 +125,7 @@ export const kafka: Service = {
  * directory. Test topics are left out: one being deleted can still have a directory for a moment.
  */
 function heldTopics(logDir: string): string[] {
-  const wanted = new Set(['__consumer_offsets', ...topology.kafka.topics.map((t) => t.name)]);
+  const wanted = new Set(['__consumer_offsets', ...topicSpecs.map((t) => t.name)]);
   let entries: string[];
   try {
     entries = readdirSync(logDir);
