@@ -55,8 +55,6 @@ export interface Config {
   publish: { batchSize: number; maxBatchesPerRun: number };
   /** `sls invoke local` (IS_LOCAL without IS_OFFLINE): one invocation, then the process must be able to exit. */
   singleInvocation: boolean;
-  /** Under serverless-offline (IS_OFFLINE): invocations of one function may share its module instance. */
-  offline: boolean;
   /** The native stack's Airflow (scripts/stack/services/airflow.ts): its UI login. */
   airflow: { user: string; password: string };
 }
@@ -127,7 +125,6 @@ export function loadConfig(env: Env = process.env): Config {
       publishFunction: readString(env, 'PUBLISH_FUNCTION_NAME', functionName('publish', stage)),
     },
     singleInvocation: env.IS_LOCAL === 'true' && env.IS_OFFLINE !== 'true',
-    offline: env.IS_OFFLINE === 'true',
     publish: {
       batchSize: readInt(env, 'PUBLISH_BATCH_SIZE', 2000),
       maxBatchesPerRun: readInt(env, 'PUBLISH_MAX_BATCHES', 500),

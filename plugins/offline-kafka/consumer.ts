@@ -9,13 +9,13 @@
  * lost mid-run makes kafkajs crash and restart the consumer (logged), resuming from the committed
  * offsets. stop() lets the in-flight batch finish and commit, then leaves the group.
  */
-import { logLevel, type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
-import { createKafka } from '../../layers/adapters/kafka';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { readBatchResponse } from './batch-response';
 import { KafkaFailureDestination } from './destinations';
 import { describeError, TopicNotFoundError } from './errors';
 import { buildKafkaEvent, recordsKey, toKafkaRecord } from './event';
 import type { EventSourceMapping } from './event-definition';
+import { createKafkaClient } from './kafka-client';
 import type { FunctionInvoker } from './offline-lambda';
 import { backoffMs, PartitionPoller, type Outcome, type PlannedBatch, type RecordView, type Settlement } from './partition-poller';
 
@@ -126,11 +126,7 @@ export class EventSourceConsumer {
 
   private async connect(): Promise<void> {
     const { mapping, deps } = this;
-    const kafka = createKafka(
-      { brokers: mapping.brokers, clientId: deps.clientId },
-      // kafkajs logs every retry as an error; this consumer logs one clear line per problem instead.
-      { logLevel: logLevel.NOTHING, retries: 3, connectionTimeoutMs: 3000 },
-    );
+    const kafka = createKafkaClient({ brokers: mapping.brokers, clientId: deps.clientId });
     const partitionCount = await this.prepareGroup(kafka);
     if (mapping.onFailure?.kind === 'kafka') this.destination = new KafkaFailureDestination(kafka, mapping.onFailure.topic);
 

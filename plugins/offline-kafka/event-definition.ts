@@ -100,13 +100,16 @@ const EVENT_KEYS: Record<EventSourceType, ReadonlySet<string>> = {
     'provisionedPollerConfig',
   ]),
 };
-const SETTINGS_KEYS = new Set(['brokers', 'retryBackoff', 'reconnectBackoff', 'functions']);
+const SETTINGS_KEYS = new Set(['brokers', 'mskBrokers', 'retryBackoff', 'reconnectBackoff', 'functions']);
+/** Where `msk` events connect offline when no setting says (their ARN names no broker reachable from here). */
+export const DEFAULT_MSK_BROKERS: readonly string[] = ['127.0.0.1:9092'];
 const FUNCTION_SETTINGS_KEYS = new Set(['maximumRetryAttempts', 'bisectBatchOnFunctionError', 'functionResponseTypes', 'onFailureDestination']);
 const STARTING_POSITIONS: ReadonlySet<string> = new Set(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
 const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]*$/;
 
 interface PluginSettings {
   brokers: string[] | undefined;
+  mskBrokers: string[] | undefined;
   retryBackoff: Backoff;
   reconnectBackoff: Backoff;
   functions: Map<string, FunctionSettings>;
@@ -120,10 +123,10 @@ interface FunctionSettings {
 }
 
 /**
- * @param localBrokers the stack's brokers (loadConfig().kafka.brokers): where `msk` ARNs point
- *   offline unless `custom.offlineKafka.brokers` says otherwise.
+ * @param localBrokers where `msk` ARNs point offline unless `custom.offlineKafka.brokers` or
+ *   `custom.offlineKafka.mskBrokers` says otherwise.
  */
-export function readEventDefinitions(service: ServiceDescription, localBrokers: readonly string[]): EventDefinitions {
+export function readEventDefinitions(service: ServiceDescription, localBrokers: readonly string[] = DEFAULT_MSK_BROKERS): EventDefinitions {
   const functionKeys = new Set(service.functions.map((f) => f.key));
   const settings = readSettings(service.settings, functionKeys);
   const mappings: EventSourceMapping[] = [];
@@ -165,7 +168,7 @@ function readEvent(
     brokers = settings.brokers ?? configured ?? [...localBrokers];
     source = { eventSource: 'SelfManagedKafka', bootstrapServers: brokers.join(',') };
   } else {
-    brokers = settings.brokers ?? [...localBrokers];
+    brokers = settings.brokers ?? settings.mskBrokers ?? [...localBrokers];
     let arn = raw.arn;
     if (typeof arn !== 'string') {
       if (arn === undefined) throw new EventDefinitionError(`${where}.arn`, 'is required');
@@ -247,7 +250,13 @@ function readEvent(
 function readSettings(raw: unknown, functionKeys: ReadonlySet<string>): PluginSettings {
   const where = 'custom.offlineKafka';
   if (raw === undefined || raw === null) {
-    return { brokers: undefined, retryBackoff: { ...DEFAULTS.retryBackoff }, reconnectBackoff: { ...DEFAULTS.reconnectBackoff }, functions: new Map() };
+    return {
+      brokers: undefined,
+      mskBrokers: undefined,
+      retryBackoff: { ...DEFAULTS.retryBackoff },
+      reconnectBackoff: { ...DEFAULTS.reconnectBackoff },
+      functions: new Map(),
+    };
   }
   if (!isObject(raw)) throw new EventDefinitionError(where, 'must be an object');
   rejectUnknownKeys(raw, SETTINGS_KEYS, where);
@@ -262,6 +271,7 @@ function readSettings(raw: unknown, functionKeys: ReadonlySet<string>): PluginSe
   }
   return {
     brokers: raw.brokers === undefined || raw.brokers === null ? undefined : brokerList(raw.brokers, `${where}.brokers`),
+    mskBrokers: raw.mskBrokers === undefined || raw.mskBrokers === null ? undefined : brokerList(raw.mskBrokers, `${where}.mskBrokers`),
     retryBackoff: readBackoff(raw.retryBackoff, `${where}.retryBackoff`, DEFAULTS.retryBackoff),
     reconnectBackoff: readBackoff(raw.reconnectBackoff, `${where}.reconnectBackoff`, DEFAULTS.reconnectBackoff),
     functions,

@@ -3,8 +3,6 @@
  * start at init and stop at end (serverless-offline exits right after its own end hook, so this
  * plugin is listed before it). Bare `sls offline` only runs `offline:start`.
  */
-import { loadConfig } from '../../layers/config';
-import { invocationsInFlight, whenIdle } from '../../layers/pipeline/in-flight';
 import { EventSourceConsumer, type ConsumerLog } from './consumer';
 import { readEventDefinitions, type ServiceDescription } from './event-definition';
 import { createOfflineLambda, type FunctionInvoker } from './offline-lambda';
@@ -12,6 +10,7 @@ import { createOfflineLambda, type FunctionInvoker } from './offline-lambda';
 /** The part of serverless's instance the plugin reads. */
 interface Serverless {
   service: {
+    service?: string;
     provider: { region?: string };
     custom?: Record<string, unknown>;
     plugins?: unknown;
@@ -25,9 +24,6 @@ interface Serverless {
 type PluginLog = ((message: string) => void) & ConsumerLog;
 
 const SETTINGS_KEY = 'offlineKafka';
-
-/** How long a stop waits for handler invocations in flight: inside the 30 s scripts/pipeline/offline.ts gives sls before SIGKILL. */
-const DRAIN_TIMEOUT_MS = 20_000;
 
 export default class OfflineKafkaPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
@@ -56,23 +52,17 @@ export default class OfflineKafkaPlugin {
 
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
-    // serverless-offline exits as soon as this hook returns, without waiting for its in-process
-    // invocations: let those still running finish first (a fetch between its persist chunks, the
-    // publish it triggered), as long as the launcher's grace allows.
-    const idle = whenIdle(DRAIN_TIMEOUT_MS);
+    // Each consumer lets its in-flight batch finish and commit before it leaves the group.
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
-    if (!(await idle))
-      this.log.warning(`offline-kafka: ${invocationsInFlight()} invocation(s) still running after ${DRAIN_TIMEOUT_MS / 1000} s; stopping anyway`);
     this.consumers = [];
     await this.invoker?.cleanup();
     this.invoker = undefined;
   }
 
   private async startConsumers(): Promise<void> {
-    const config = loadConfig();
     let definitions: ReturnType<typeof readEventDefinitions>;
     try {
-      definitions = readEventDefinitions(this.describeService(), config.kafka.brokers);
+      definitions = readEventDefinitions(this.describeService());
     } catch (error) {
       const ServerlessError = this.serverless.classes?.Error;
       throw ServerlessError ? new ServerlessError(`offline-kafka: ${(error as Error).message}`) : error;
@@ -93,7 +83,7 @@ export default class OfflineKafkaPlugin {
       { ...(service.custom?.['serverless-offline'] as Record<string, unknown> | undefined), ...this.cliOptions },
       functionKeys.map((functionKey) => ({ functionKey, functionDefinition: service.getFunction(functionKey) })),
     );
-    const clientId = `${config.kafka.clientId}-offline-kafka`;
+    const clientId = `${service.service ?? 'serverless'}-offline-kafka`;
     this.consumers = mappings.map((mapping) => new EventSourceConsumer(mapping, { invoker: this.invoker as FunctionInvoker, log: this.log, clientId }));
     this.log.notice(`offline-kafka: starting ${this.consumers.length} Kafka event source mapping(s): ${this.consumers.map((c) => c.label).join(', ')}`);
     for (const consumer of this.consumers) consumer.start();

@@ -69,6 +69,11 @@ describe('readEventDefinitions', () => {
     }
   });
 
+  it('connects msk events to custom.offlineKafka.mskBrokers, which kafka events ignore', () => {
+    const { mappings } = readEventDefinitions(service([kafkaEvent(), mskEvent()], { mskBrokers: ['10.0.0.1:9092'] }));
+    expect(mappings.map((m) => m.brokers)).toEqual([['broker-1:9092', 'broker-2:9092'], ['10.0.0.1:9092']]);
+  });
+
   it('accepts comma-separated bootstrapServers entries, as a stage parameter delivers them', () => {
     expect(only([kafkaEvent({ bootstrapServers: ['a:1,b:2'] })]).brokers).toEqual(['a:1', 'b:2']);
   });
