@@ -29,20 +29,24 @@ QUERY_NAME = "user_aggregates"
 log = logging.getLogger("user_aggregates")
 
 
-def env(name: str, default: str) -> str:
-    return os.environ.get(name) or default
+def from_env(name: str) -> dict[str, object]:
+    """An option that defaults to an environment variable and is required without it. Endpoints and names
+    have no default here: infra/topology.json is their home, and the native stack and docker-compose.yml
+    pass them on."""
+    value = os.environ.get(name, "").strip()
+    return {"default": value, "help": f"(default: ${name})"} if value else {"required": True, "help": f"(or set {name})"}
 
 
 def parse_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="user_aggregates.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bootstrap-servers", default=env("KAFKA_BROKERS", "127.0.0.1:9092"))
-    parser.add_argument("--topic", default=env("TOPIC_USERS_CLEAN", "users.clean"))
-    parser.add_argument("--schema-registry-url", default=env("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"))
+    parser.add_argument("--bootstrap-servers", **from_env("KAFKA_BROKERS"))
+    parser.add_argument("--topic", **from_env("TOPIC_USERS_CLEAN"))
+    parser.add_argument("--schema-registry-url", **from_env("SCHEMA_REGISTRY_URL"))
     parser.add_argument("--subject", help="registry subject of the values (default: <topic>-value)")
-    parser.add_argument("--cassandra", default=env("CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042"), help="host[:port],... contact points")
-    parser.add_argument("--cassandra-dc", default=env("CASSANDRA_DC", "datacenter1"))
-    parser.add_argument("--keyspace", default=env("CASSANDRA_KEYSPACE", "tributary"))
-    parser.add_argument("--checkpoint-dir", default=env("SPARK_CHECKPOINT_DIR", os.path.join(".stack", "data", "spark", "checkpoints", QUERY_NAME)))
+    parser.add_argument("--cassandra", **from_env("CASSANDRA_CONTACT_POINTS"))
+    parser.add_argument("--cassandra-dc", **from_env("CASSANDRA_DC"))
+    parser.add_argument("--keyspace", **from_env("CASSANDRA_KEYSPACE"))
+    parser.add_argument("--checkpoint-dir", **from_env("SPARK_CHECKPOINT_DIR"))
     parser.add_argument("--watermark-delay", default="10 minutes", help="how late (in event time) a record may arrive and still count")
     parser.add_argument("--trigger-interval", default="30 seconds", help="micro-batch interval of the long-running query")
     parser.add_argument("--available-now", action="store_true", help="process what the topic holds now, then exit (tests, batch runs)")

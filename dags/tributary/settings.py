@@ -1,7 +1,9 @@
 """
 The DAG's settings, read from the environment in this one place. Variable names are the functions'
-(layers/config/index.ts); every default is the native stack's, so only configuration differs
-between the native stack, containers and AWS.
+(layers/config/index.ts). Where to reach PostgreSQL, Cassandra and the functions has no default
+here: infra/topology.json is its one home, and whoever starts Airflow passes it on (the native
+stack's scripts/stack/services/airflow.ts, docker-compose.yml's generated values, a deployment's
+environment). Only the DAG's own knobs (schedule, batch size, retries) default here.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ def _text(name: str, default: str) -> str:
     return value if value.strip() else default
 
 
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise SettingsError(
+            f"{name} is not set: the native stack and docker-compose.yml set it from infra/topology.json; elsewhere, set it in Airflow's environment"
+        )
+    return value
+
+
 def _int(name: str, default: int, minimum: int = 0) -> int:
     raw = os.environ.get(name, "")
     if not raw.strip():
@@ -31,6 +42,13 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _port(name: str) -> int:
+    raw = _required(name)
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a port number, got {raw!r}")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -71,28 +89,29 @@ class PipelineSettings:
 
 def _cassandra() -> CassandraSettings:
     # "host:port,host:port" as the functions take it; the driver wants hosts and one port.
-    points = [p.strip() for p in _text("CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042").split(",") if p.strip()]
+    points = [p.strip() for p in _required("CASSANDRA_CONTACT_POINTS").split(",") if p.strip()]
     hosts: list[str] = []
     ports: set[int] = set()
     for point in points:
         host, _, port = point.rpartition(":") if point.count(":") == 1 else (point, "", "")
-        hosts.append(host or point)
-        ports.add(int(port) if port else 9042)
+        if not port.isdigit():
+            raise SettingsError(f"CASSANDRA_CONTACT_POINTS must be host:port,... got {point!r}")
+        hosts.append(host)
+        ports.add(int(port))
     if len(ports) != 1:
         raise SettingsError(f"CASSANDRA_CONTACT_POINTS must use one port for every host, got {points}")
     return CassandraSettings(
         contact_points=tuple(hosts),
         port=ports.pop(),
-        local_dc=_text("CASSANDRA_DC", "datacenter1"),
-        keyspace=_text("CASSANDRA_KEYSPACE", "tributary"),
+        local_dc=_required("CASSANDRA_DC"),
+        keyspace=_required("CASSANDRA_KEYSPACE"),
     )
 
 
 def load_settings() -> PipelineSettings:
-    stage = _text("STAGE", "dev")
     return PipelineSettings(
-        fetch_function=_text("FETCH_FUNCTION_NAME", f"tributary-{stage}-fetch"),
-        publish_function=_text("PUBLISH_FUNCTION_NAME", f"tributary-{stage}-publish"),
+        fetch_function=_required("FETCH_FUNCTION_NAME"),
+        publish_function=_required("PUBLISH_FUNCTION_NAME"),
         lambda_connection=_text("TRIBUTARY_LAMBDA_CONN_ID", "tributary_lambda"),
         schedule=_text("USER_PIPELINE_SCHEDULE", "*/5 * * * *"),
         results=_int("USER_PIPELINE_RESULTS", 500, minimum=1),
@@ -101,12 +120,11 @@ def load_settings() -> PipelineSettings:
         cassandra_wait=timedelta(seconds=_int("USER_PIPELINE_CASSANDRA_WAIT_SECONDS", 300, minimum=1)),
         poll_interval=timedelta(seconds=_int("USER_PIPELINE_POLL_SECONDS", 5, minimum=1)),
         postgres=PostgresSettings(
-            host=_text("POSTGRES_HOST", "127.0.0.1"),
-            port=_int("POSTGRES_PORT", 5432),
-            database=_text("POSTGRES_DB", "tributary"),
-            user=_text("POSTGRES_USER", "tributary"),
-            # Dev default only, as in layers/config: containers and AWS set POSTGRES_PASSWORD.
-            password=_text("POSTGRES_PASSWORD", "tributary"),
+            host=_required("POSTGRES_HOST"),
+            port=_port("POSTGRES_PORT"),
+            database=_required("POSTGRES_DB"),
+            user=_required("POSTGRES_USER"),
+            password=_required("POSTGRES_PASSWORD"),
         ),
         cassandra=_cassandra(),
     )

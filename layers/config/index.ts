@@ -5,7 +5,7 @@
 import { functionName, topology } from './topology';
 
 export { functionName, topicSpecs, topology } from './topology';
-export type { FunctionKey, Topology, TopicRole, TopicSpec } from './topology';
+export type { FunctionKey, KafkaStage, Topology, TopicRole, TopicSpec } from './topology';
 
 type Env = Record<string, string | undefined>;
 

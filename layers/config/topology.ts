@@ -15,8 +15,10 @@ export interface TopicSpec {
 /** The pipeline's topics by role: what fetch's users go to, what transform makes of them, what fails. */
 export type TopicRole = 'raw' | 'clean' | 'dlq';
 
-/** serverless.yml's functions; each is deployed as `<service>-<stage>-<function>`. */
-export type FunctionKey = 'fetch' | 'persist' | 'publish' | 'transform' | 'sink';
+/** serverless.yml's functions; each is deployed as `<service>-<stage>-<function>`. TypeScript needs the
+ * names as a type: the manifest's list is checked against it when it is read. */
+const FUNCTION_KEYS = ['fetch', 'persist', 'publish', 'transform', 'sink'] as const;
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 
 export interface Topology {
   service: string;
@@ -46,8 +48,18 @@ export interface Topology {
   schemaRegistry: { compatibility: string };
 }
 
+/** The functions a Kafka topic triggers: the ones with a consumer group. */
+export type KafkaStage = keyof Topology['kafka']['consumerGroups'];
+
+function functionKeys(listed: string[]): FunctionKey[] {
+  const known: readonly string[] = FUNCTION_KEYS;
+  if (listed.length !== known.length || !listed.every((key) => known.includes(key)))
+    throw new Error(`infra/topology.json: functions ${JSON.stringify(listed)} differ from the handlers' ${JSON.stringify(known)}`);
+  return listed as FunctionKey[];
+}
+
 // Checked against the type as it is read; only the function keys need telling what they are.
-export const topology: Topology = { ...topologyJson, functions: topologyJson.functions as FunctionKey[] };
+export const topology: Topology = { ...topologyJson, functions: functionKeys(topologyJson.functions) };
 
 /** Every topic of the manifest, for provisioning. */
 export const topicSpecs: TopicSpec[] = Object.values(topology.kafka.topics);

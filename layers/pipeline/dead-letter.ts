@@ -5,11 +5,13 @@
  * encode comes from the outbox, not a topic: its source is `postgres.outbox`, partition 0, the
  * outbox row's id as offset, and its bytes are the stored payload as JSON.
  */
+import type { FunctionKey } from '../config';
 import { isRecordFault } from '../domain/faults';
 import type { KafkaRecordIn } from '../domain/kafka-records';
 import type { OutMessage } from './ports';
 
-export type Stage = 'publish' | 'transform' | 'sink';
+/** The stage that gave up on a record: any function may. */
+export type Stage = FunctionKey;
 
 /** Where a dead-lettered record came from, and its bytes as they were. */
 export type DeadLetterSource = Pick<KafkaRecordIn, 'topic' | 'partition' | 'offset' | 'key' | 'value' | 'headers'>;

@@ -1,11 +1,12 @@
 /** The handler shape of a Kafka-triggered stage (transform, sink): flatten the event, run the stage, log its report. */
 import type { Context } from 'aws-lambda';
+import type { KafkaStage } from '../config';
 import { flattenKafkaEvent, type KafkaRecordIn, recordName } from '../domain/kafka-records';
 import { logger } from '../logging/logger';
 import { lambdaHandler } from './handler';
 
 export function kafkaStageHandler<D, R extends { received: number }>(
-  stage: 'transform' | 'sink',
+  stage: KafkaStage,
   deps: () => Promise<D>,
   run: (deps: D, records: KafkaRecordIn[]) => Promise<R>,
   done: string,

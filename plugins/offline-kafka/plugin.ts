@@ -6,6 +6,7 @@
 import { EventSourceConsumer, type ConsumerLog } from './consumer';
 import { readEventDefinitions, type ServiceDescription } from './event-definition';
 import { createOfflineLambda, type FunctionInvoker } from './offline-lambda';
+import { listedAfterServerlessOffline } from '../shared/plugin-order';
 
 /** The part of serverless's instance the plugin reads. */
 interface Serverless {
@@ -116,12 +117,7 @@ export default class OfflineKafkaPlugin {
 
   /** serverless-offline exits in its end hook; listed after it, Ctrl-C would cut in-flight batches. */
   private warnAboutPluginOrder(): void {
-    const plugins = this.serverless.service.plugins;
-    const list: unknown[] = Array.isArray(plugins) ? plugins : ((plugins as { modules?: unknown[] } | undefined)?.modules ?? []);
-    const names = list.map(String);
-    const ours = names.findIndex((name) => name.includes('offline-kafka'));
-    const offline = names.indexOf('serverless-offline');
-    if (ours > offline && offline >= 0) {
+    if (listedAfterServerlessOffline(this.serverless.service.plugins, 'offline-kafka')) {
       this.log.warning('offline-kafka: list it before serverless-offline in "plugins", or Ctrl-C cannot finish in-flight batches');
     }
   }

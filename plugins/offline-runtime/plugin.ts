@@ -7,6 +7,7 @@
  */
 import { InvocationsInFlight } from './invocations';
 import { installOfflineRuntime } from './runtime';
+import { listedAfterServerlessOffline } from '../shared/plugin-order';
 
 /** The part of serverless's instance the plugin reads. */
 interface Serverless {
@@ -81,12 +82,9 @@ export default class OfflineRuntimePlugin {
 
   /** serverless-offline exits in its end hook and creates the functions in its init hook: this plugin must come first. */
   private checkPluginOrder(): void {
-    const plugins = this.serverless.service.plugins;
-    const list: unknown[] = Array.isArray(plugins) ? plugins : ((plugins as { modules?: unknown[] } | undefined)?.modules ?? []);
-    const names = list.map(String);
-    const ours = names.findIndex((name) => name.includes('offline-runtime'));
-    const offline = names.indexOf('serverless-offline');
-    if (ours > offline && offline >= 0) throw this.error('offline-runtime: list it before serverless-offline in "plugins"');
+    if (listedAfterServerlessOffline(this.serverless.service.plugins, 'offline-runtime')) {
+      throw this.error('offline-runtime: list it before serverless-offline in "plugins"');
+    }
   }
 
   private error(message: string): Error {

@@ -16,11 +16,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isScalar, parseDocument, Scalar, visit } from 'yaml';
-import { topology as manifest, type Topology } from '../../layers/config/topology';
+import { functionName, topology as manifest, type Topology } from '../../layers/config/topology';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const ENV_EXAMPLE = '.env.example';
+/** The stage serverless-offline runs the functions at in the compose file's functions container. */
+const OFFLINE_STAGE = 'dev';
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -57,6 +59,9 @@ const SLOTS: Slot[] = [
   { path: ['x-tributary-env', 'TOPIC_USERS_CLEAN'], value: (t) => t.kafka.topics.clean.name },
   { path: ['x-tributary-env', 'TOPIC_USERS_DLQ'], value: (t) => t.kafka.topics.dlq.name },
   { path: ['services', 'schema-registry', 'environment', 'SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL'], value: (t) => t.schemaRegistry.compatibility },
+  // The functions the DAG invokes, at serverless-offline's default stage.
+  { path: ['x-airflow-common', 'environment', 'FETCH_FUNCTION_NAME'], value: (t) => functionName('fetch', OFFLINE_STAGE, t) },
+  { path: ['x-airflow-common', 'environment', 'PUBLISH_FUNCTION_NAME'], value: (t) => functionName('publish', OFFLINE_STAGE, t) },
   // Airflow's metadata database, on its own PostgreSQL: the database airflow-db creates and the one its URL names.
   { path: ['services', 'airflow-db', 'environment', 'POSTGRES_DB'], value: (t) => t.postgres.airflowDatabase },
   {

@@ -345,7 +345,9 @@ describe('docker-compose.yml runs Airflow as the native stack does', () => {
     expect(native.settings).toMatchObject({ AIRFLOW__CORE__EXECUTOR: 'LocalExecutor', AIRFLOW__CORE__PARALLELISM: '2', AIRFLOW__CORE__LOAD_EXAMPLES: 'false' });
     expect(native.settings).toHaveProperty('AIRFLOW__DATABASE__SQL_ALCHEMY_CONN', undefined);
     expect(Object.keys(native.settings).length).toBeGreaterThanOrEqual(15);
-    expect(native.environment).toEqual(expect.arrayContaining(['AIRFLOW_HOME', 'STAGE', 'POSTGRES_HOST', 'CASSANDRA_CONTACT_POINTS']));
+    expect(native.environment).toEqual(
+      expect.arrayContaining(['AIRFLOW_HOME', 'FETCH_FUNCTION_NAME', 'PUBLISH_FUNCTION_NAME', 'POSTGRES_HOST', 'CASSANDRA_CONTACT_POINTS']),
+    );
     expect(native.connectionId).toBe('tributary_lambda');
     expect(native.connection).toEqual({ conn_type: 'aws', login: 'offline', password: 'offline', extra: { region_name: undefined, endpoint_url: undefined } });
     expect(() => readNativeAirflow(nativeSource.replace('function airflowCfg(', 'function airflowConfig('))).toThrow(

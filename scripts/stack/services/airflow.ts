@@ -14,7 +14,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { topology } from '../../../layers/config';
+import { functionName, topology } from '../../../layers/config';
 import { writeIfChanged } from '../files';
 import { ensurePythonEnv, type PythonEnv } from '../python';
 import { StackError, type Service, type StackContext } from '../service';
@@ -135,7 +135,8 @@ function airflowEnv(ctx: StackContext): Record<string, string> {
   return {
     AIRFLOW_HOME: ctx.dataDir(NAME),
     PYTHONUNBUFFERED: '1',
-    STAGE: lambda.stage,
+    FETCH_FUNCTION_NAME: functionName('fetch', lambda.stage),
+    PUBLISH_FUNCTION_NAME: lambda.publishFunction,
     POSTGRES_HOST: pg.host,
     POSTGRES_PORT: String(pg.port),
     POSTGRES_DB: pg.database,
