@@ -3,6 +3,7 @@ import type middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../logging/logger';
 import { closeClients, pipelineConfig } from './dependencies';
+import { stageMetrics } from './metrics';
 import { asNativeError } from './native-error';
 
 function closeAfterSingleInvocation(): middy.MiddlewareObj {
@@ -22,6 +23,7 @@ function nativeErrors(): middy.MiddlewareObj {
 }
 
 export function pipelineMiddleware(): middy.MiddlewareObj[] {
-  // onError runs in reverse order of use(): nativeErrors last, after logging and closing.
-  return [nativeErrors(), injectLambdaContext(logger, { resetKeys: true }), closeAfterSingleInvocation()];
+  // onError runs in reverse order of use(): nativeErrors last, after logging and closing. stageMetrics
+  // comes last, so it times the handler body alone.
+  return [nativeErrors(), injectLambdaContext(logger, { resetKeys: true }), closeAfterSingleInvocation(), stageMetrics()];
 }
