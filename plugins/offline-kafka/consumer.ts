@@ -11,13 +11,14 @@
  */
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { readBatchResponse } from './batch-response';
-import { KafkaFailureDestination } from './destinations';
+import { type FailureCondition, KafkaFailureDestination } from './destinations';
 import { describeError, TopicNotFoundError } from './errors';
-import { buildKafkaEvent, recordsKey, toKafkaRecord } from './event';
+import { buildKafkaEvent, recordsKey } from './event';
 import type { EventSourceMapping } from './event-definition';
 import { createKafkaClient } from './kafka-client';
 import type { FunctionInvoker } from './offline-lambda';
-import { backoffMs, PartitionPoller, type Outcome, type PlannedBatch, type RecordView, type Settlement } from './partition-poller';
+import { backoffMs, PartitionPoller, type Outcome, type PlannedBatch, type Settlement } from './partition-poller';
+import { mappingExtras, RecordDecoding } from './record-decoding';
 
 export interface ConsumerLog {
   notice(message: string): void;
@@ -44,18 +45,6 @@ const SESSION_TIMEOUT_MS = 10_000;
 
 type BatchPartition = EachBatchPayload['batch']['partition'];
 
-/** A record's share of the event: base64 key and value, "255," per header byte, fixed fields. */
-function payloadBytes(message: KafkaMessage): number {
-  let headerBytes = 0;
-  const headers = message.headers;
-  for (const name in headers) {
-    const value = headers[name];
-    if (Array.isArray(value)) for (const item of value) headerBytes += item.length;
-    else headerBytes += value?.length ?? 0;
-  }
-  return Math.ceil(((message.key?.length ?? 0) + (message.value?.length ?? 0)) / 3) * 4 + headerBytes * 4 + 160;
-}
-
 function countRecords(n: number): string {
   return n === 1 ? '1 record' : `${n} records`;
 }
@@ -70,17 +59,15 @@ export class EventSourceConsumer {
   private supervisor: Promise<void> | undefined;
   private startingOffsets = new Map<number, string>();
   private stopping = false;
-  private readonly messageView: RecordView<KafkaMessage> = {
-    offset: (message) => Number(message.offset),
-    matches: (message) => this.mapping.filter(message.value),
-    bytes: payloadBytes,
-  };
+  /** Decodes (schema registry), filters and shapes the fetched records. */
+  private readonly records: RecordDecoding;
 
   constructor(
     readonly mapping: EventSourceMapping,
     private readonly deps: ConsumerDependencies,
   ) {
     this.label = `${mapping.functionKey} ← ${mapping.topic}`;
+    this.records = new RecordDecoding(mapping.topic, mapping.filter, mappingExtras(mapping).schemaRegistry);
   }
 
   /** Starts in the background; connection problems are logged and retried, never thrown. */
@@ -128,7 +115,12 @@ export class EventSourceConsumer {
     const { mapping, deps } = this;
     const kafka = createKafkaClient({ brokers: mapping.brokers, clientId: deps.clientId });
     const partitionCount = await this.prepareGroup(kafka);
-    if (mapping.onFailure?.kind === 'kafka') this.destination = new KafkaFailureDestination(kafka, mapping.onFailure.topic);
+    if (mapping.onFailure?.kind === 'kafka') {
+      this.destination = new KafkaFailureDestination(kafka, mapping.onFailure.topic, {
+        source: mapping.source,
+        functionArn: mappingExtras(mapping).functionArn,
+      });
+    }
 
     const consumer = kafka.consumer({
       groupId: mapping.consumerGroupId,
@@ -241,6 +233,7 @@ export class EventSourceConsumer {
       resolveOffset(String(nextOffset - 1));
       while (position < fetched.length && Number((fetched[position] as KafkaMessage).offset) < nextOffset) position++;
     };
+    if (!(await this.decodeFetched(partition, fetched, pause, heartbeat))) return;
 
     while (isRunning() && !isStale() && !this.stopping) {
       const step = poller.plan(fetched, caughtUp, Date.now(), position);
@@ -256,7 +249,8 @@ export class EventSourceConsumer {
         continue;
       }
       const { settlement, error } = await this.invoke(partition, step.batch, poller, heartbeat);
-      if (settlement.discarded.length > 0 && !(await this.discard(partition, settlement, error, heartbeat))) return;
+      if (settlement.discarded.length > 0 && !(await this.discard(partition, settlement.discarded, { error, attempts: settlement.attempts }, heartbeat)))
+        return;
       if (settlement.commitOffset !== undefined) await settleUpTo(settlement.commitOffset);
       await heartbeat();
     }
@@ -273,7 +267,7 @@ export class EventSourceConsumer {
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
     let outcome: Outcome;
     try {
-      const records = batch.records.map((message) => toKafkaRecord(mapping.topic, partition, message));
+      const records = batch.records.map((message) => this.records.toRecord(partition, message));
       const result = await deps.invoker.invoke(mapping.functionKey, buildKafkaEvent(mapping.source, records));
       outcome = { kind: 'success' };
       if (mapping.reportBatchItemFailures) {
@@ -293,24 +287,45 @@ export class EventSourceConsumer {
     return { settlement, error: outcome.kind === 'success' ? '' : outcome.error };
   }
 
+  /**
+   * With a schema registry, decodes what was fetched and hands the records it cannot decode to the
+   * destination (they never reach the function); false when the partition must wait: the registry is
+   * unreachable (paused for the reconnect backoff) or stopping before the destination took them.
+   */
+  private async decodeFetched(partition: number, fetched: KafkaMessage[], pause: EachBatchPayload['pause'], heartbeat: () => Promise<void>): Promise<boolean> {
+    let rejected: Awaited<ReturnType<RecordDecoding['decode']>>;
+    try {
+      rejected = await this.records.decode(partition, fetched);
+    } catch (error) {
+      const delay = this.mapping.reconnectBackoff.initialMs;
+      this.deps.log.warning(`offline-kafka: ${this.label}-${partition}: ${describeError(error)}; retrying in ${delay} ms`);
+      this.pauseFor(pause, delay);
+      return false;
+    }
+    for (const { messages, reason, detail } of rejected) {
+      if (!(await this.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return false;
+    }
+    return true;
+  }
+
   /** Hands given-up records to the destination; false when stopping before it took them. */
-  private async discard(partition: number, settlement: Settlement<KafkaMessage>, error: string, heartbeat: () => Promise<void>): Promise<boolean> {
+  private async discard(
+    partition: number,
+    messages: readonly KafkaMessage[],
+    failure: { error: string; attempts: number; condition?: FailureCondition },
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
     const { mapping, deps } = this;
     const { destination } = this;
-    const offsets = `${settlement.discarded[0]?.offset}-${settlement.discarded.at(-1)?.offset}`;
+    const offsets = `${messages[0]?.offset}-${messages.at(-1)?.offset}`;
+    const why = failure.condition && failure.condition !== 'RetriesExhausted' ? ` (${failure.condition}: ${failure.error})` : '';
     if (!destination) {
       const where = mapping.onFailure ? `${mapping.onFailure.uri} is not emulated offline` : 'no on-failure destination';
-      deps.log.warning(`offline-kafka: ${this.label}-${partition}: dropped offsets ${offsets} (${countRecords(settlement.discarded.length)}): ${where}`);
+      deps.log.warning(`offline-kafka: ${this.label}-${partition}: dropped offsets ${offsets} (${countRecords(messages.length)})${why}: ${where}`);
       return true;
     }
-    const discarded = {
-      functionKey: mapping.functionKey,
-      topic: mapping.topic,
-      partition,
-      messages: settlement.discarded,
-      error,
-      attempts: settlement.attempts,
-    };
+    if (why) deps.log.warning(`offline-kafka: ${this.label}-${partition}: offsets ${offsets}${why} → ${destination.topic}`);
+    const discarded = { functionKey: mapping.functionKey, topic: mapping.topic, partition, messages, ...failure };
     for (let failures = 1; !this.stopping; failures++) {
       try {
         await destination.send(discarded);
@@ -381,7 +396,7 @@ export class EventSourceConsumer {
         retryBackoff: mapping.retryBackoff,
         maxBatchBytes: MAX_BATCH_BYTES,
       };
-      poller = new PartitionPoller<KafkaMessage>(settings, this.messageView);
+      poller = new PartitionPoller<KafkaMessage>(settings, this.records);
       this.pollers.set(partition, poller);
     }
     return poller;

@@ -2,13 +2,29 @@
  * The event Lambda's Kafka event source mapping sends, built from kafkajs messages: records grouped
  * under "<topic>-<partition>" in offset order; partition, offset and timestamp (ms) as numbers; key
  * and value base64 and left out when null (as AWS does for a record without a key); headers as
- * single-key objects mapping the header name to its bytes.
+ * single-key objects mapping the header name to its bytes. With a schema registry, each validated
+ * attribute carries the registry's decoding and `valueSchemaMetadata` / `keySchemaMetadata`.
  */
 import type { MSKEvent, SelfManagedKafkaEvent, SelfManagedKafkaRecord, SelfManagedKafkaRecordHeader } from 'aws-lambda';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { DataFormat } from './registry-client';
+
+/** What AWS adds for an attribute its schema registry validated: the writer's format and schema id. */
+export interface SchemaMetadata {
+  dataFormat: DataFormat;
+  /** A string, also for Confluent's numeric ids. */
+  schemaId: string;
+}
+
+/** A key or value as the registry decoded it: base64 of JSON or of the source bytes, and its metadata. */
+export interface DeliveredAttribute {
+  data: string;
+  metadata: SchemaMetadata;
+}
 
 /** One record; AWS's own types mark key and value required, but AWS omits them when null. */
-export type KafkaRecord = Omit<SelfManagedKafkaRecord, 'key' | 'value'> & Partial<Pick<SelfManagedKafkaRecord, 'key' | 'value'>>;
+export type KafkaRecord = Omit<SelfManagedKafkaRecord, 'key' | 'value'> &
+  Partial<Pick<SelfManagedKafkaRecord, 'key' | 'value'>> & { valueSchemaMetadata?: SchemaMetadata; keySchemaMetadata?: SchemaMetadata };
 export type SelfManagedKafkaPayload = Omit<SelfManagedKafkaEvent, 'records'> & { records: Record<string, KafkaRecord[]> };
 export type MskPayload = Omit<MSKEvent, 'records'> & { records: Record<string, KafkaRecord[]> };
 export type KafkaEventPayload = SelfManagedKafkaPayload | MskPayload;
@@ -36,6 +52,32 @@ export function toKafkaRecord(topic: string, partition: number, message: KafkaMe
   if (message.value !== null) return { topic, partition, offset, timestamp, timestampType, value: message.value.toString('base64'), headers };
   if (message.key !== null) return { topic, partition, offset, timestamp, timestampType, key: message.key.toString('base64'), headers };
   return { topic, partition, offset, timestamp, timestampType, headers };
+}
+
+/** A record whose key and/or value the schema registry decoded; the other attribute stays as it arrived. */
+export function toDecodedKafkaRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  key: DeliveredAttribute | undefined,
+  value: DeliveredAttribute | undefined,
+): KafkaRecord {
+  // Fields assigned in AWS's order; the headers land after key and value.
+  const record = {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    timestamp: Number(message.timestamp),
+    timestampType: timestampTypeOf(message),
+  } as KafkaRecord;
+  if (key) record.key = key.data;
+  else if (message.key !== null) record.key = message.key.toString('base64');
+  if (value) record.value = value.data;
+  else if (message.value !== null) record.value = message.value.toString('base64');
+  record.headers = toHeaders(message.headers);
+  if (value) record.valueSchemaMetadata = value.metadata;
+  if (key) record.keySchemaMetadata = key.metadata;
+  return record;
 }
 
 export function buildKafkaEvent(source: KafkaEventSource, records: KafkaRecord[]): KafkaEventPayload {

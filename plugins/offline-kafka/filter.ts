@@ -1,14 +1,26 @@
 /**
- * Lambda event filtering for Kafka event sources: patterns match the record's `value`, decoded as
- * JSON when it is valid JSON and as a plain UTF-8 string otherwise. Filters are OR-ed; within one
- * pattern every field must match; a field's array of matchers is OR-ed. The documented Lambda
- * subset: exact values (string, number, boolean, null, ""), prefix, suffix, equals-ignore-case,
- * numeric (=, <, <=, >, >=), exists, anything-but, and $or.
+ * Lambda event filtering for Kafka event sources: patterns match the record's `value` — and its
+ * `key` where a schema registry validates the key — each decoded: the registry-decoded record when
+ * the mapping validates that attribute, else JSON when the bytes are valid JSON and the UTF-8
+ * string otherwise. Filters are OR-ed; within one pattern every field must match; a field's array
+ * of matchers is OR-ed. The documented Lambda subset: exact values (string, number, boolean, null,
+ * ""), prefix, suffix, equals-ignore-case, numeric (=, <, <=, >, >=), exists, anything-but, and $or.
  */
 import { FilterPatternError } from './errors';
 
-/** Decides from a record's raw value whether the function gets the record. */
-export type RecordFilter = (value: Buffer | null) => boolean;
+/** A record's attributes as filters see them (already decoded). */
+export interface FilterFields {
+  value: unknown;
+  key?: unknown;
+}
+
+/** Decides from a record's decoded attributes whether the function gets the record. */
+export type RecordFilter = (fields: FilterFields) => boolean;
+
+export interface FilterOptions {
+  /** Patterns may name `key`: only when the schema registry validates (and decodes) the key. */
+  key: boolean;
+}
 
 type Predicate = (field: unknown) => boolean;
 type Scalar = string | number | boolean | null;
@@ -18,13 +30,10 @@ const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 export const acceptAll: RecordFilter = () => true;
 
 /** Compiles serverless.yml `filterPatterns` once; throws FilterPatternError on an invalid pattern. */
-export function compileFilters(patterns: readonly unknown[]): RecordFilter {
+export function compileFilters(patterns: readonly unknown[], options: FilterOptions = { key: false }): RecordFilter {
   if (patterns.length === 0) return acceptAll;
-  const compiled = patterns.map((pattern, index) => compilePattern(pattern, `filterPatterns[${index}]`));
-  return (value) => {
-    const record = { value: decodeValue(value) };
-    return compiled.some((matches) => matches(record));
-  };
+  const compiled = patterns.map((pattern, index) => compilePattern(pattern, `filterPatterns[${index}]`, options));
+  return (fields) => compiled.some((matches) => matches(fields));
 }
 
 /** The value as Lambda filters it: JSON when it parses, the string otherwise; absent when null. */
@@ -38,11 +47,14 @@ export function decodeValue(value: Buffer | null): unknown {
   }
 }
 
-function compilePattern(pattern: unknown, path: string): Predicate {
+function compilePattern(pattern: unknown, path: string, options: FilterOptions): Predicate {
   if (!isPlainObject(pattern)) throw new FilterPatternError(`${path} must be an object such as { value: { field: [...] } }`);
   for (const key of Object.keys(pattern)) {
-    if (key !== 'value' && key !== '$or') {
-      throw new FilterPatternError(`${path}.${key}: Kafka event sources only filter on "value"`);
+    if (key === 'key' && !options.key) {
+      throw new FilterPatternError(`${path}.key: Kafka event sources filter on "key" only when SchemaRegistryConfig validates KEY`);
+    }
+    if (key !== 'value' && key !== 'key' && key !== '$or') {
+      throw new FilterPatternError(`${path}.${key}: Kafka event sources only filter on "value" (and "key" with a schema registry)`);
     }
   }
   return compileObject(pattern, path);

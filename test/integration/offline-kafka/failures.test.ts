@@ -6,7 +6,7 @@
  * an async invocation that throws is logged and serverless-offline keeps serving.
  */
 import { createLambdaClient, invokeFunction, triggerFunction } from '../../../layers/adapters/lambda';
-import { FAILURE_HEADERS } from '../../../plugins/offline-kafka/destinations';
+import type { FailureDocument } from '../../../plugins/offline-kafka/destinations';
 import { committedOffsets, config, deliveries, eventually, json, offsetsOf, readTopic, useFixture } from './harness';
 
 const { run, kafka, admin, producer, offline } = useFixture({
@@ -14,7 +14,10 @@ const { run, kafka, admin, producer, offline } = useFixture({
   consumers: ['stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut'],
 });
 
-const header = (headers: Record<string, unknown> | undefined, name: string) => String(headers?.[name]);
+/** The AWS failure document a destination message carries, and the one record in its payload. */
+const failure = (message: { value: Buffer | null } | undefined) => JSON.parse(String(message?.value)) as FailureDocument;
+const failedRecord = (message: { value: Buffer | null } | undefined) => Object.values(failure(message).payload.records)[0]![0]!;
+const failedValue = (message: { value: Buffer | null } | undefined) => Buffer.from(failedRecord(message).value ?? '', 'base64').toString('utf8');
 
 describe('a throwing handler (maximumRetryAttempts -1, the AWS default)', () => {
   it('retries the same batch with growing backoff and commits nothing past it', async () => {
@@ -60,7 +63,7 @@ describe('a handler throwing a non-native error (cassandra-driver style) in a wo
 });
 
 describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () => {
-  it('sends the batch to the on-failure topic after 3 attempts, with the error and origin in headers, then moves on', async () => {
+  it("sends each record to the on-failure topic after 3 attempts in AWS's document, keyed as it was, then moves on", async () => {
     const topic = run.topic('dlq-source');
     await producer.send({
       topic,
@@ -73,20 +76,22 @@ describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () =
       [0, 1, 2],
       [0, 1, 2],
     ]);
-    expect(dead.map((m) => [String(m.key), String(m.value)])).toEqual([
+    expect(dead.map((m) => [String(m.key), failedValue(m)])).toEqual([
       ['k0', JSON.stringify({ n: 0 })],
       ['k1', JSON.stringify({ poison: true })],
       ['k2', JSON.stringify({ n: 2 })],
     ]);
     dead.forEach((message, i) => {
-      expect(header(message.headers, FAILURE_HEADERS.error)).toMatch(/poison record at .*-0@1/);
-      expect(header(message.headers, FAILURE_HEADERS.topic)).toBe(topic);
-      expect(header(message.headers, FAILURE_HEADERS.partition)).toBe('0');
-      expect(header(message.headers, FAILURE_HEADERS.offset)).toBe(String(i));
-      expect(header(message.headers, FAILURE_HEADERS.attempts)).toBe('3');
-      expect(header(message.headers, FAILURE_HEADERS.function)).toBe('dlq');
+      expect(failure(message)).toMatchObject({
+        requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(':function:') },
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        version: '1.0',
+        KafkaBatchInfo: { batchSize: 1, recordInfo: { offset: String(i) } },
+      });
+      expect(failedRecord(message)).toMatchObject({ topic, partition: 0, offset: i });
+      expect(message.headers).toEqual({});
     });
-    expect(header(dead[0]?.headers, 'trace')).toBe('t0');
+    expect(failedRecord(dead[0]).headers).toEqual([{ trace: [...Buffer.from('t0')] }]);
     await eventually(
       () => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic),
       (offsets) => offsets[0] === 3,
@@ -115,8 +120,8 @@ describe('bisectBatchOnFunctionError with maximumRetryAttempts 1', () => {
       (offsets) => offsets[0] === 8,
     );
     expect(deliveries(run, 'bisect').map(offsetsOf)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3], [4, 5, 6, 7], [4, 5], [4], [5], [5], [6, 7]]);
-    expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['5']);
-    expect(String(dead[0]?.value)).toBe(JSON.stringify({ poison: true }));
+    expect(dead.map((m) => failure(m).KafkaBatchInfo.recordInfo.offset)).toEqual(['5']);
+    expect(failedValue(dead[0])).toBe(JSON.stringify({ poison: true }));
   });
 });
 
@@ -133,7 +138,7 @@ describe('ReportBatchItemFailures with maximumRetryAttempts 1', () => {
       [0, 1, 2, 3, 4],
       [1, 2, 3, 4],
     ]);
-    expect(dead.map((m) => header(m.headers, FAILURE_HEADERS.offset))).toEqual(['3', '4']);
+    expect(dead.map((m) => failure(m).KafkaBatchInfo.recordInfo.offset)).toEqual(['3', '4']);
     expect(offline().matching(/partial ← \S+-0 offsets 0-4 \(5 records\) \d+ ms: partial failure from offset 1 .*committed to 1, retrying in/)).toHaveLength(1);
     await eventually(
       () => committedOffsets(admin, run.groupId('partial', 'partial'), topic),

@@ -41,7 +41,7 @@ describe('readEventDefinitions', () => {
       retryBackoff: { initialMs: 1000, maxMs: 60_000 },
       reconnectBackoff: { initialMs: 1000, maxMs: 30_000 },
     });
-    expect(mapping.filter(Buffer.from('anything'))).toBe(true);
+    expect(mapping.filter({ value: 'anything' })).toBe(true);
   });
 
   it('maps an msk event to the local brokers, keeping the ARN for the payload', () => {
@@ -128,8 +128,8 @@ describe('readEventDefinitions', () => {
       enabled: false,
       filterPatternCount: 1,
     });
-    expect(mapping.filter(Buffer.from('{"country":"NL"}'))).toBe(true);
-    expect(mapping.filter(Buffer.from('{"country":"BE"}'))).toBe(false);
+    expect(mapping.filter({ value: { country: 'NL' } })).toBe(true);
+    expect(mapping.filter({ value: { country: 'BE' } })).toBe(false);
   });
 
   it('returns one mapping per kafka or msk event, ignoring other events', () => {

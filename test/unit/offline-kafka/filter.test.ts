@@ -1,7 +1,7 @@
 import { compileFilters, decodeValue } from '../../../plugins/offline-kafka/filter';
 
 const matches = (patterns: unknown[], value: unknown): boolean =>
-  compileFilters(patterns)(value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+  compileFilters(patterns)({ value: decodeValue(value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))) });
 
 describe('decodeValue', () => {
   it('reads JSON when it parses, the UTF-8 string otherwise, and nothing for null', () => {
@@ -74,7 +74,8 @@ describe('compileFilters', () => {
   });
 
   it.each([
-    [[{ key: { a: ['b'] } }], 'filterPatterns[0].key: Kafka event sources only filter on "value"'],
+    [[{ key: { a: ['b'] } }], 'filterPatterns[0].key: Kafka event sources filter on "key" only when SchemaRegistryConfig validates KEY'],
+    [[{ headers: { a: ['b'] } }], 'filterPatterns[0].headers: Kafka event sources only filter on "value"'],
     [['value'], 'filterPatterns[0] must be an object'],
     [[{ value: { nat: 'NL' } }], 'filterPatterns[0].value.nat must be an array of matchers or a nested object'],
     [[{ value: { nat: [] } }], 'filterPatterns[0].value.nat must not be empty'],
@@ -88,5 +89,12 @@ describe('compileFilters', () => {
     [[{ value: { $or: [{ a: ['x'] }] } }], 'must list at least two patterns'],
   ])('rejects %j', (patterns, message) => {
     expect(() => compileFilters(patterns)).toThrow(message);
+  });
+
+  it('filters on the decoded key when the schema registry validates it', () => {
+    const filter = compileFilters([{ key: { region: ['eu'] }, value: { nat: ['NL'] } }], { key: true });
+    expect(filter({ key: { region: 'eu' }, value: { nat: 'NL' } })).toBe(true);
+    expect(filter({ key: { region: 'us' }, value: { nat: 'NL' } })).toBe(false);
+    expect(filter({ key: undefined, value: { nat: 'NL' } })).toBe(false);
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * Writer schemas by id from a Confluent-compatible registry (GET /schemas/ids/{id}; the stack's
+ * Apicurio serves that API under /apis/ccompat/v7). Each id is fetched once; an unknown id is
+ * remembered briefly, so a burst of records with it costs one request, and a schema registered
+ * meanwhile is found on a later batch.
+ */
+import { describeError } from './errors';
+
+export type DataFormat = 'AVRO' | 'JSON' | 'PROTOBUF';
+
+export interface RegisteredSchema {
+  id: number;
+  dataFormat: DataFormat;
+  /** The schema text as registered (Avro JSON, JSON Schema or .proto). */
+  schema: string;
+}
+
+/** What decoding needs of a registry: the schema with an id, or undefined if it has none. */
+export interface SchemaSource {
+  schemaById(id: number): Promise<RegisteredSchema | undefined>;
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+/** How long an id the registry did not know stays unknown before it is asked again. */
+const UNKNOWN_ID_TTL_MS = 5_000;
+
+/** The registry could not be asked (network, HTTP 5xx): not the record's fault, so the batch waits. */
+export class RegistryUnavailableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`schema registry unavailable (${url}): ${describeError(cause)}`, { cause });
+    this.name = 'RegistryUnavailableError';
+  }
+}
+
+export class ConfluentRegistryClient implements SchemaSource {
+  private readonly requests = new Map<number, Promise<RegisteredSchema | undefined>>();
+  private readonly unknownUntil = new Map<number, number>();
+
+  constructor(private readonly baseUrl: string) {}
+
+  schemaById(id: number): Promise<RegisteredSchema | undefined> {
+    if ((this.unknownUntil.get(id) ?? 0) > Date.now()) return Promise.resolve(undefined);
+    let request = this.requests.get(id);
+    if (!request) {
+      request = this.fetchSchema(id);
+      this.requests.set(id, request);
+      // Found schemas stay cached (an id never changes); an unknown id or a failed request does not.
+      request.then(
+        (found) => {
+          if (found) return;
+          this.requests.delete(id);
+          this.unknownUntil.set(id, Date.now() + UNKNOWN_ID_TTL_MS);
+        },
+        () => this.requests.delete(id),
+      );
+    }
+    return request;
+  }
+
+  private async fetchSchema(id: number): Promise<RegisteredSchema | undefined> {
+    const url = `${this.baseUrl}/schemas/ids/${id}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      throw new RegistryUnavailableError(url, error);
+    }
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new RegistryUnavailableError(url, `HTTP ${response.status} ${await response.text().catch(() => '')}`.trim());
+    const body = (await response.json()) as { schema?: unknown; schemaType?: unknown };
+    if (typeof body.schema !== 'string') throw new RegistryUnavailableError(url, 'the answer holds no "schema"');
+    return { id, dataFormat: dataFormatOf(body.schemaType), schema: body.schema };
+  }
+}
+
+/** Confluent leaves schemaType out for Avro. */
+function dataFormatOf(schemaType: unknown): DataFormat {
+  if (schemaType === 'JSON' || schemaType === 'PROTOBUF') return schemaType;
+  return 'AVRO';
+}
