@@ -11,7 +11,7 @@ const message = (offset: string, key: string | null, value: string | null, heade
     headers,
     attributes: 0,
     size: 0,
-  }) as KafkaMessage;
+  }) as unknown as KafkaMessage;
 
 const msk = {
   source: { eventSource: 'aws:kafka' as const, eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/my-cluster/abc123', bootstrapServers: 'b-1:9098' },
