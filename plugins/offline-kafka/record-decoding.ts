@@ -74,6 +74,10 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
     return Number(message.offset);
   }
 
+  timestampMs(message: KafkaMessage): number {
+    return Number(message.timestamp);
+  }
+
   matches(message: KafkaMessage): boolean {
     const decoded = this.decoded.get(message);
     if (decoded?.failure) return false;
