@@ -57,6 +57,8 @@ export interface Config {
   singleInvocation: boolean;
   /** The native stack's Airflow (scripts/stack/services/airflow.ts): its UI login. */
   airflow: { user: string; password: string };
+  /** npm start's status page (scripts/status); not a service of the stack or of compose, so not in the manifest. */
+  statusPage: { port: number };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
       user: readString(env, 'AIRFLOW_ADMIN_USER', 'admin'),
       password: readString(env, 'AIRFLOW_ADMIN_PASSWORD', 'admin'),
     },
+    statusPage: { port: readInt(env, 'STATUS_PORT', 3100) },
     stack: {
       home: readString(env, 'TRIBUTARY_STACK_HOME', '.stack'),
       javaHome: env.JAVA_HOME || undefined,
