@@ -1,24 +1,25 @@
 /**
- * One event source mapping against the real broker: a kafkajs consumer group whose eachBatch hands
- * each partition's fetched records to a PartitionPoller, invokes the function with the AWS payload,
- * and commits only what the poller settled. Offsets are never auto-committed or auto-resolved, so
- * kafkajs re-fetches from the settled position: waiting (batching window, retry backoff) is a pause
- * of that one partition, and every other partition keeps flowing.
+ * One event source mapping against the real broker: its consumer group, run by between
+ * MinimumPollers and MaximumPollers event pollers (event-poller.ts, one kafkajs consumer each),
+ * rescaled on every offset-lag reading (poller-scaling.ts), its on-failure destination and its
+ * metrics.
  *
  * Lifecycle: an unreachable broker or missing topic at start is retried with a log line; a broker
- * lost mid-run makes kafkajs crash and restart the consumer (logged), resuming from the committed
- * offsets. stop() lets the in-flight batch finish and commit, then leaves the group.
+ * lost mid-run makes kafkajs crash and restart the poller (logged), resuming from the committed
+ * offsets. stop() lets every in-flight batch finish and commit, then leaves the group.
  */
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { readBatchResponse } from './batch-response';
-import { type FailureCondition, KafkaFailureDestination } from './destinations';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { KafkaFailureDestination } from './destinations';
 import { describeError, TopicNotFoundError } from './errors';
-import { buildKafkaEvent, recordsKey } from './event';
 import type { EventSourceMapping } from './event-definition';
+import { EventPoller, type PollerContext } from './event-poller';
 import { createKafkaClient } from './kafka-client';
+import { MappingMetrics } from './metrics';
 import type { FunctionInvoker } from './offline-lambda';
-import { backoffMs, PartitionPoller, type Outcome, type PlannedBatch, type Settlement } from './partition-poller';
-import { mappingExtras, RecordDecoding } from './record-decoding';
+import { readOffsetLag } from './offset-lag';
+import { backoffMs } from './partition-poller';
+import { nextPollerCount } from './poller-scaling';
+import { RecordDecoding } from './record-decoding';
 
 export interface ConsumerLog {
   notice(message: string): void;
@@ -33,33 +34,24 @@ export interface ConsumerDependencies {
   clientId: string;
 }
 
-/** Lambda's synchronous invocation payload limit. */
-const MAX_BATCH_BYTES = 6 * 1024 * 1024;
-/** How often a partition waiting out its batching window looks for more records. */
-const WINDOW_POLL_MS = 100;
-/** Short broker long-polls, so a resumed partition is fetched again promptly. */
-const FETCH_MAX_WAIT_MS = 100;
-/** Keeps the group membership alive while a slow handler runs. */
-const HEARTBEAT_MS = 3000;
-const SESSION_TIMEOUT_MS = 10_000;
-
-type BatchPartition = EachBatchPayload['batch']['partition'];
-
-function countRecords(n: number): string {
-  return n === 1 ? '1 record' : `${n} records`;
-}
+export type MappingState = 'starting' | 'consuming' | 'stopped';
 
 export class EventSourceConsumer {
   readonly label: string;
-  private consumer: Consumer | undefined;
+  readonly metrics = new MappingMetrics();
+  state: MappingState = 'starting';
+  private kafka: Kafka | undefined;
+  private admin: Admin | undefined;
   private destination: KafkaFailureDestination | undefined;
-  private readonly pollers = new Map<BatchPartition, PartitionPoller<KafkaMessage>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private pollers: EventPoller[] = [];
+  private context: PollerContext | undefined;
   private readonly sleepers = new Set<() => void>();
   private supervisor: Promise<void> | undefined;
+  private restarting = false;
+  private rescaling: Promise<void> | undefined;
   private startingOffsets = new Map<number, string>();
   private stopping = false;
-  /** Decodes (schema registry), filters and shapes the fetched records. */
+  /** Decodes (schema registry), filters and shapes the fetched records; shared by the pollers. */
   private readonly records: RecordDecoding;
 
   constructor(
@@ -67,7 +59,7 @@ export class EventSourceConsumer {
     private readonly deps: ConsumerDependencies,
   ) {
     this.label = `${mapping.functionKey} ← ${mapping.topic}`;
-    this.records = new RecordDecoding(mapping.topic, mapping.filter, mappingExtras(mapping).schemaRegistry);
+    this.records = new RecordDecoding(mapping.topic, mapping.filter, mapping.schemaRegistry);
   }
 
   /** Starts in the background; connection problems are logged and retried, never thrown. */
@@ -78,11 +70,60 @@ export class EventSourceConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const wake of this.sleepers) wake();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
     await this.supervisor;
+    await this.rescaling;
     await this.teardown();
+    this.state = 'stopped';
     this.deps.log.notice(`offline-kafka: ${this.label} stopped`);
+  }
+
+  /**
+   * Reads the group's offset lag (KafkaMetrics) and moves the number of pollers toward what the
+   * lag calls for. Called on every scaling interval; a reading still running is not overlapped.
+   */
+  monitor(): Promise<void> {
+    this.rescaling ??= this.rescale().finally(() => {
+      this.rescaling = undefined;
+    });
+    return this.rescaling;
+  }
+
+  private async rescale(): Promise<void> {
+    const { mapping, metrics, admin } = this;
+    if (this.state !== 'consuming' || !admin || this.stopping) return;
+    let lag: Map<number, number>;
+    try {
+      lag = await readOffsetLag(admin, mapping.consumerGroupId, mapping.topic);
+    } catch (error) {
+      metrics.add('PollingErrorCount');
+      this.deps.log.debug(`offline-kafka: ${this.label}: offset lag not read: ${describeError(error)}`);
+      return;
+    }
+    metrics.setOffsetLag(lag);
+    const sum = [...lag.values()].reduce((total, partitionLag) => total + partitionLag, 0);
+    const current = this.pollers.length;
+    const next = nextPollerCount({ current, lag: sum, batchSize: mapping.batchSize, partitions: lag.size, bounds: mapping.pollers });
+    if (next === current) return;
+    this.deps.log.notice(
+      `offline-kafka: ${this.label} pollers ${current} → ${next} (offset lag ${sum}, MinimumPollers ${mapping.pollers.minimum}, MaximumPollers ${mapping.pollers.maximum})`,
+    );
+    await this.scaleTo(next, lag.size);
+  }
+
+  private async scaleTo(count: number, partitionCount: number): Promise<void> {
+    const { context, kafka } = this;
+    if (!context || !kafka) return;
+    context.partitionCount = partitionCount;
+    try {
+      while (this.pollers.length < count && !this.stopping) {
+        const poller = new EventPoller(kafka, context, this.pollers.length + 1);
+        this.pollers.push(poller);
+        await poller.start();
+      }
+    } finally {
+      while (this.pollers.length > count) await this.pollers.pop()?.stop();
+      this.metrics.pollers = this.pollers.length;
+    }
   }
 
   private async supervise(): Promise<void> {
@@ -94,6 +135,7 @@ export class EventSourceConsumer {
       } catch (error) {
         await this.teardown();
         if (this.stopping) return;
+        this.metrics.add('PollingErrorCount');
         const delay = backoffMs(this.mapping.reconnectBackoff, failures);
         log.warning(`offline-kafka: ${this.label}: ${describeError(error)} (brokers ${this.mapping.brokers.join(',')}); retrying in ${delay} ms`);
         await this.sleep(delay);
@@ -103,10 +145,12 @@ export class EventSourceConsumer {
 
   /** A crash kafkajs will not recover from itself: rebuild the client after a backoff. */
   private restart(): void {
-    if (this.stopping) return;
+    if (this.stopping || this.restarting) return;
+    this.restarting = true;
     this.supervisor = (async () => {
       await this.teardown();
       await this.sleep(this.mapping.reconnectBackoff.initialMs);
+      this.restarting = false;
       await this.supervise();
     })();
   }
@@ -114,73 +158,42 @@ export class EventSourceConsumer {
   private async connect(): Promise<void> {
     const { mapping, deps } = this;
     const kafka = createKafkaClient({ brokers: mapping.brokers, clientId: deps.clientId });
-    const partitionCount = await this.prepareGroup(kafka);
+    this.kafka = kafka;
+    const admin = kafka.admin();
+    this.admin = admin;
+    await admin.connect();
+    const partitionCount = await this.prepareGroup(admin);
     if (mapping.onFailure?.kind === 'kafka') {
-      this.destination = new KafkaFailureDestination(kafka, mapping.onFailure.topic, {
-        source: mapping.source,
-        functionArn: mappingExtras(mapping).functionArn,
-      });
+      this.destination = new KafkaFailureDestination(kafka, mapping.onFailure.topic, { source: mapping.source, functionArn: mapping.functionArn });
     }
-
-    const consumer = kafka.consumer({
-      groupId: mapping.consumerGroupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
-      maxBytesPerPartition: MAX_BATCH_BYTES,
-      // A member lost with its broker is replaced after 10 s instead of kafkajs's 30 s; a slow
-      // handler keeps it alive through the heartbeats sent while it runs.
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      retry: {
-        retries: 5,
-        initialRetryTime: mapping.reconnectBackoff.initialMs,
-        maxRetryTime: mapping.reconnectBackoff.maxMs,
-        restartOnFailure: async () => !this.stopping,
-      },
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      for (const poller of this.pollers.values()) poller.reset();
-      const assigned = payload.memberAssignment[mapping.topic] ?? [];
-      this.applyStartingOffsets(consumer, assigned);
-      deps.log.notice(
-        `offline-kafka: ${this.label} consuming as group ${mapping.consumerGroupId}, partitions [${assigned.join(',')}]` +
-          ` (batchSize ${mapping.batchSize}, window ${mapping.maximumBatchingWindowMs} ms)`,
-      );
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (this.stopping) return;
-      const next = payload.restart ? 'kafkajs reconnects and resumes from the committed offsets' : 'restarting the consumer';
-      deps.log.warning(`offline-kafka: ${this.label}: Kafka consumer failed: ${describeError(payload.error)}; ${next}`);
-      if (!payload.restart) this.restart();
-    });
-
-    await consumer.connect();
-    await consumer.subscribe({ topics: [mapping.topic], fromBeginning: mapping.startingPosition !== 'LATEST' });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.max(1, partitionCount),
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    this.context = {
+      mapping,
+      label: this.label,
+      deps,
+      records: this.records,
+      metrics: this.metrics,
+      destination: this.destination,
+      partitionCount,
+      applyStartingOffsets: (consumer, assigned) => this.applyStartingOffsets(consumer, assigned),
+      restart: () => this.restart(),
+      isStopping: () => this.stopping,
+    };
+    const initial = nextPollerCount({ current: 0, lag: 0, batchSize: mapping.batchSize, partitions: partitionCount, bounds: mapping.pollers });
+    await this.scaleTo(initial, partitionCount);
+    this.state = 'consuming';
   }
 
   /** Checks the topics and applies startingPosition to partitions the group never committed. */
-  private async prepareGroup(kafka: Kafka): Promise<number> {
+  private async prepareGroup(admin: Admin): Promise<number> {
     const { mapping } = this;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topics = new Set(await admin.listTopics());
-      if (!topics.has(mapping.topic)) throw new TopicNotFoundError(mapping.topic);
-      if (this.mapping.onFailure?.kind === 'kafka' && !topics.has(this.mapping.onFailure.topic)) {
-        this.deps.log.warning(`offline-kafka: ${this.label}: on-failure topic ${this.mapping.onFailure.topic} does not exist yet`);
-      }
-      const metadata = await admin.fetchTopicMetadata({ topics: [mapping.topic] });
-      this.startingOffsets = await this.findStartingOffsets(admin);
-      return metadata.topics[0]?.partitions.length ?? 1;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+    const topics = new Set(await admin.listTopics());
+    if (!topics.has(mapping.topic)) throw new TopicNotFoundError(mapping.topic);
+    if (mapping.onFailure?.kind === 'kafka' && !topics.has(mapping.onFailure.topic)) {
+      this.deps.log.warning(`offline-kafka: ${this.label}: on-failure topic ${mapping.onFailure.topic} does not exist yet`);
     }
+    const metadata = await admin.fetchTopicMetadata({ topics: [mapping.topic] });
+    this.startingOffsets = await this.findStartingOffsets(admin);
+    return metadata.topics[0]?.partitions.length ?? 1;
   }
 
   /**
@@ -220,196 +233,18 @@ export class EventSourceConsumer {
       );
   }
 
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale } = payload;
-    const { partition } = batch;
-    const poller = this.pollerFor(partition);
-    const fetched = batch.messages;
-    const caughtUp = Number(batch.lastOffset()) + 1 >= Number(batch.highWatermark);
-    let position = 0;
-    const settleUpTo = async (nextOffset: number): Promise<void> => {
-      // The payload's commit works while stopping too; consumer.commitOffsets() is a no-op then.
-      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset: String(nextOffset) }] }] });
-      resolveOffset(String(nextOffset - 1));
-      while (position < fetched.length && Number((fetched[position] as KafkaMessage).offset) < nextOffset) position++;
-    };
-    if (!(await this.decodeFetched(partition, fetched, pause, heartbeat))) return;
-
-    while (isRunning() && !isStale() && !this.stopping) {
-      const step = poller.plan(fetched, caughtUp, Date.now(), position);
-      if (step.kind === 'idle') return;
-      if (step.kind === 'wait') {
-        const delay = step.untilMs - Date.now();
-        this.pauseFor(pause, step.reason === 'window' ? Math.min(delay, WINDOW_POLL_MS) : delay);
-        return;
-      }
-      if (step.kind === 'skip') {
-        await settleUpTo(step.nextOffset);
-        this.deps.log.debug(`offline-kafka: ${this.label}-${partition}: ${step.skipped} records filtered out, committed to ${step.nextOffset}`);
-        continue;
-      }
-      const { settlement, error } = await this.invoke(partition, step.batch, poller, heartbeat);
-      if (settlement.discarded.length > 0 && !(await this.discard(partition, settlement.discarded, { error, attempts: settlement.attempts }, heartbeat)))
-        return;
-      if (settlement.commitOffset !== undefined) await settleUpTo(settlement.commitOffset);
-      await heartbeat();
-    }
-  }
-
-  private async invoke(
-    partition: number,
-    batch: PlannedBatch<KafkaMessage>,
-    poller: PartitionPoller<KafkaMessage>,
-    heartbeat: () => Promise<void>,
-  ): Promise<{ settlement: Settlement<KafkaMessage>; error: string }> {
-    const { mapping, deps } = this;
-    const started = Date.now();
-    const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
-    let outcome: Outcome;
-    try {
-      const records = batch.records.map((message) => this.records.toRecord(partition, message));
-      const result = await deps.invoker.invoke(mapping.functionKey, buildKafkaEvent(mapping.source, records));
-      outcome = { kind: 'success' };
-      if (mapping.reportBatchItemFailures) {
-        const offsets = new Set(records.map((record) => record.offset));
-        const response = readBatchResponse(result, recordsKey(mapping.topic, partition), offsets);
-        if (response.kind === 'partial') {
-          outcome = { kind: 'partial', firstFailedOffset: response.firstFailedOffset, error: `${countRecords(response.failedCount)} reported failed` };
-        }
-      }
-    } catch (error) {
-      outcome = { kind: 'failure', error: describeError(error) };
-    } finally {
-      clearInterval(keepAlive);
-    }
-    const settlement = poller.settle(outcome, Date.now());
-    this.logBatch(partition, batch, outcome, settlement, Date.now() - started);
-    return { settlement, error: outcome.kind === 'success' ? '' : outcome.error };
-  }
-
-  /**
-   * With a schema registry, decodes what was fetched and hands the records it cannot decode to the
-   * destination (they never reach the function); false when the partition must wait: the registry is
-   * unreachable (paused for the reconnect backoff) or stopping before the destination took them.
-   */
-  private async decodeFetched(partition: number, fetched: KafkaMessage[], pause: EachBatchPayload['pause'], heartbeat: () => Promise<void>): Promise<boolean> {
-    let rejected: Awaited<ReturnType<RecordDecoding['decode']>>;
-    try {
-      rejected = await this.records.decode(partition, fetched);
-    } catch (error) {
-      const delay = this.mapping.reconnectBackoff.initialMs;
-      this.deps.log.warning(`offline-kafka: ${this.label}-${partition}: ${describeError(error)}; retrying in ${delay} ms`);
-      this.pauseFor(pause, delay);
-      return false;
-    }
-    for (const { messages, reason, detail } of rejected) {
-      if (!(await this.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return false;
-    }
-    return true;
-  }
-
-  /** Hands given-up records to the destination; false when stopping before it took them. */
-  private async discard(
-    partition: number,
-    messages: readonly KafkaMessage[],
-    failure: { error: string; attempts: number; condition?: FailureCondition },
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> {
-    const { mapping, deps } = this;
-    const { destination } = this;
-    const offsets = `${messages[0]?.offset}-${messages.at(-1)?.offset}`;
-    const why = failure.condition && failure.condition !== 'RetriesExhausted' ? ` (${failure.condition}: ${failure.error})` : '';
-    if (!destination) {
-      const where = mapping.onFailure ? `${mapping.onFailure.uri} is not emulated offline` : 'no on-failure destination';
-      deps.log.warning(`offline-kafka: ${this.label}-${partition}: dropped offsets ${offsets} (${countRecords(messages.length)})${why}: ${where}`);
-      return true;
-    }
-    if (why) deps.log.warning(`offline-kafka: ${this.label}-${partition}: offsets ${offsets}${why} → ${destination.topic}`);
-    const discarded = { functionKey: mapping.functionKey, topic: mapping.topic, partition, messages, ...failure };
-    for (let failures = 1; !this.stopping; failures++) {
-      try {
-        await destination.send(discarded);
-        return true;
-      } catch (sendError) {
-        const delay = backoffMs(mapping.reconnectBackoff, failures);
-        deps.log.error(`offline-kafka: ${this.label}-${partition}: ${describeError(sendError)}; offsets ${offsets} stay uncommitted, retrying in ${delay} ms`);
-        await this.sleep(delay);
-        await heartbeat().catch(() => undefined);
-      }
-    }
-    return false;
-  }
-
-  private logBatch(partition: number, batch: PlannedBatch<KafkaMessage>, outcome: Outcome, settlement: Settlement<KafkaMessage>, durationMs: number): void {
-    const { mapping, deps } = this;
-    const head =
-      `offline-kafka: ${this.label}-${partition} offsets ${batch.firstOffset}-${batch.lastOffset} ` +
-      `(${countRecords(batch.records.length)}) ${durationMs} ms`;
-    if (outcome.kind === 'success') {
-      deps.log.notice(`${head}: ok`);
-      return;
-    }
-    const attempt = `attempt ${settlement.attempts} of ${mapping.maximumRetryAttempts < 0 ? '∞' : mapping.maximumRetryAttempts + 1}`;
-    const retryIn = settlement.retryAtMs === undefined ? '' : `, retrying in ${Math.max(0, settlement.retryAtMs - Date.now())} ms`;
-    switch (settlement.verdict) {
-      case 'partial':
-        deps.log.warning(
-          `${head}: partial failure from offset ${outcome.kind === 'partial' ? outcome.firstFailedOffset : '?'} (${outcome.error}, ${attempt})` +
-            `${settlement.commitOffset === undefined ? '' : `, committed to ${settlement.commitOffset}`}${retryIn}`,
-        );
-        return;
-      case 'bisect':
-        deps.log.warning(`${head}: failed: ${outcome.error}; bisecting the batch${retryIn}`);
-        return;
-      case 'discarded':
-        deps.log.warning(
-          `${head}: failed: ${outcome.error} (${attempt}); giving up on ${countRecords(settlement.discarded.length)}` +
-            `${mapping.onFailure ? ` → ${mapping.onFailure.uri}` : ''}, committed to ${settlement.commitOffset}`,
-        );
-        return;
-      default:
-        deps.log.warning(`${head}: failed: ${outcome.error} (${attempt})${retryIn}`);
-    }
-  }
-
-  private pauseFor(pause: EachBatchPayload['pause'], delayMs: number): void {
-    const resume = pause();
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        resume();
-      },
-      Math.max(1, delayMs),
-    );
-    this.timers.add(timer);
-  }
-
-  private pollerFor(partition: number): PartitionPoller<KafkaMessage> {
-    let poller = this.pollers.get(partition);
-    if (!poller) {
-      const { mapping } = this;
-      const settings = {
-        batchSize: mapping.batchSize,
-        maximumBatchingWindowMs: mapping.maximumBatchingWindowMs,
-        maximumRetryAttempts: mapping.maximumRetryAttempts,
-        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
-        retryBackoff: mapping.retryBackoff,
-        maxBatchBytes: MAX_BATCH_BYTES,
-      };
-      poller = new PartitionPoller<KafkaMessage>(settings, this.records);
-      this.pollers.set(partition, poller);
-    }
-    return poller;
-  }
-
   private async teardown(): Promise<void> {
-    const consumer = this.consumer;
-    const destination = this.destination;
-    this.consumer = undefined;
+    this.state = this.state === 'stopped' ? 'stopped' : 'starting';
+    const { pollers, destination, admin } = this;
+    this.pollers = [];
     this.destination = undefined;
-    this.pollers.clear();
-    await consumer?.disconnect().catch(() => undefined);
+    this.admin = undefined;
+    this.kafka = undefined;
+    this.context = undefined;
+    this.metrics.pollers = 0;
+    await Promise.all(pollers.map((poller) => poller.stop()));
     await destination?.close();
+    await admin?.disconnect().catch(() => undefined);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -11,9 +11,11 @@
  * - bisectBatchOnFunctionError splits a failed batch in two and runs the halves in order; halves
  *   start their own attempt count, so a poison record ends up alone before it is discarded;
  * - a partial failure (ReportBatchItemFailures) commits up to the first failed offset and retries
- *   from it to the end of the batch, counting as one failed attempt.
+ *   from it to the end of the batch, counting as one failed attempt;
+ * - a record older than maximumRecordAgeMs is never sent: a batch ends before it, and once it is
+ *   first in line it is given up on (with the too-old records right after it), new or retried.
  */
-import type { Backoff } from './event-definition';
+import type { Backoff } from './plugin-settings';
 
 /** Exponential: initialMs, doubling per attempt, capped at maxMs. */
 export function backoffMs(backoff: Backoff, attempt: number): number {
@@ -27,6 +29,8 @@ export interface RecordView<T> {
   matches(record: T): boolean;
   /** Its estimated share of the invocation payload. */
   bytes(record: T): number;
+  /** The record's timestamp (ms), which its age is measured from. */
+  timestampMs(record: T): number;
 }
 
 export interface PollerSettings {
@@ -35,6 +39,8 @@ export interface PollerSettings {
   maximumRetryAttempts: number;
   bisectBatchOnFunctionError: boolean;
   retryBackoff: Backoff;
+  /** MaximumRecordAgeInSeconds in ms; undefined: records never get too old. */
+  maximumRecordAgeMs: number | undefined;
   /** Lambda's synchronous payload limit. */
   maxBatchBytes: number;
 }
@@ -52,6 +58,8 @@ export type Step<T> =
   | { kind: 'idle' }
   | { kind: 'wait'; reason: 'window' | 'backoff'; untilMs: number }
   | { kind: 'skip'; nextOffset: number; skipped: number }
+  /** Records past the maximum age, to give up on and commit; attempts: failed invocations they had. */
+  | { kind: 'expire'; records: T[]; nextOffset: number; attempts: number }
   | { kind: 'invoke'; batch: PlannedBatch<T> };
 
 export type Outcome = { kind: 'success' } | { kind: 'failure'; error: string } | { kind: 'partial'; firstFailedOffset: number; error: string };
@@ -152,14 +160,25 @@ export class PartitionPoller<T> {
     let lastOffset = range.from;
     for (let i = from; i < fetched.length && view.offset(fetched[i] as T) <= range.to; i++) {
       const record = fetched[i] as T;
+      if (this.tooOld(record, nowMs)) {
+        if (records.length > 0) {
+          // Retry what comes before it; the rest of the range follows once that part is settled.
+          retry.ranges.splice(1, 0, { from: view.offset(record), to: range.to });
+          range.to = lastOffset;
+          break;
+        }
+        const expire = this.expire(fetched, i, range.to, nowMs, retry.attempts);
+        range.from = expire.nextOffset;
+        if (range.from > range.to) this.finishRange(retry);
+        return expire;
+      }
       lastOffset = view.offset(record);
       if (view.matches(record)) records.push(record);
     }
     // A fetch may return less than the range (broker byte limits): retry what is here, the rest follows.
     range.to = lastOffset;
     if (records.length === 0) {
-      retry.ranges.shift();
-      if (retry.ranges.length === 0) this.retry = undefined;
+      this.finishRange(retry);
       return { kind: 'skip', nextOffset: range.to + 1, skipped: range.to + 1 - range.from };
     }
     return this.start({ firstOffset: range.from, lastOffset: range.to, records, attempt: retry.attempts });
@@ -175,6 +194,13 @@ export class PartitionPoller<T> {
     let lastOffset = firstOffset - 1;
     for (let i = from; i < fetched.length; i++) {
       const record = fetched[i] as T;
+      if (this.tooOld(record, nowMs)) {
+        // The batch ends before it; filtered records ahead of it are skipped first.
+        if (records.length > 0) full = true;
+        if (records.length > 0 || lastOffset >= firstOffset) break;
+        this.windowOpenedAtMs = undefined;
+        return this.expire(fetched, i, Number.POSITIVE_INFINITY, nowMs, 0);
+      }
       if (view.matches(record)) {
         const size = view.bytes(record);
         if (records.length === batchSize || (records.length > 0 && bytes + size > maxBatchBytes)) {
@@ -199,6 +225,25 @@ export class PartitionPoller<T> {
     return this.start({ firstOffset, lastOffset, records, attempt: 0 });
   }
 
+  private tooOld(record: T, nowMs: number): boolean {
+    const maxAge = this.settings.maximumRecordAgeMs;
+    return maxAge !== undefined && this.view.matches(record) && nowMs - this.view.timestampMs(record) > maxAge;
+  }
+
+  /** The run of too-old records from index `from` (up to `lastOffset`), to give up on together. */
+  private expire(fetched: readonly T[], from: number, lastOffset: number, nowMs: number, attempts: number): Extract<Step<T>, { kind: 'expire' }> {
+    const records: T[] = [];
+    for (let i = from; i < fetched.length && this.view.offset(fetched[i] as T) <= lastOffset && this.tooOld(fetched[i] as T, nowMs); i++) {
+      records.push(fetched[i] as T);
+    }
+    return { kind: 'expire', records, nextOffset: this.view.offset(records.at(-1) as T) + 1, attempts };
+  }
+
+  private finishRange(retry: RetryState): void {
+    retry.ranges.shift();
+    if (retry.ranges.length === 0) this.retry = undefined;
+  }
+
   private start(batch: PlannedBatch<T>): Step<T> {
     this.inFlight = batch;
     return { kind: 'invoke', batch };
@@ -206,10 +251,9 @@ export class PartitionPoller<T> {
 
   /** The current range is settled (done or given up): move to the next bisected half, if any. */
   private advance(retry: RetryState, commitOffset: number, discarded: T[], verdict: Verdict, attempts: number, nowMs: number): Settlement<T> {
-    retry.ranges.shift();
+    this.finishRange(retry);
     retry.attempts = 0;
     retry.notBeforeMs = nowMs;
-    if (retry.ranges.length === 0) this.retry = undefined;
     return { verdict, commitOffset, discarded, attempts, retryAtMs: undefined };
   }
 

@@ -3,23 +3,34 @@
  * start at init and stop at end (serverless-offline exits right after its own end hook, so this
  * plugin is listed before it). Bare `sls offline` only runs `offline:start`.
  */
+import path from 'node:path';
 import { EventSourceConsumer, type ConsumerLog } from './consumer';
 import { readEventDefinitions, type ServiceDescription } from './event-definition';
+import { MappingMonitor } from './mapping-monitor';
 import { createOfflineLambda, type FunctionInvoker } from './offline-lambda';
 import { listedAfterServerlessOffline } from '../shared/plugin-order';
 
 /** The part of serverless's instance the plugin reads. */
 interface Serverless {
+  serviceDir?: string;
   service: {
     service?: string;
     provider: { region?: string };
     custom?: Record<string, unknown>;
+    resources?: { extensions?: unknown };
     plugins?: unknown;
     getAllFunctions(): string[];
     getFunction(key: string): { name?: string };
     getAllEventsInFunction(key: string): unknown[] | undefined;
   };
   classes?: { Error?: new (message: string) => Error };
+  /** osls's AWS provider: its naming gives the mappings' logical ids. */
+  getProvider(name: 'aws'): { naming: OslsNaming };
+}
+
+interface OslsNaming {
+  getKafkaEventLogicalId(functionKey: string, topic: string): string;
+  getMSKEventLogicalId(functionKey: string, clusterToken: string, topic: string): string;
 }
 
 type PluginLog = ((message: string) => void) & ConsumerLog;
@@ -30,6 +41,7 @@ export default class OfflineKafkaPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private readonly log: ConsumerLog;
   private consumers: EventSourceConsumer[] = [];
+  private monitor: MappingMonitor | undefined;
   private invoker: FunctionInvoker | undefined;
   private starting: Promise<void> | undefined;
 
@@ -53,8 +65,12 @@ export default class OfflineKafkaPlugin {
 
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
+    const monitor = this.monitor;
+    this.monitor = undefined;
+    await monitor?.stop();
     // Each consumer lets its in-flight batch finish and commit before it leaves the group.
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await monitor?.writeStopped();
     this.consumers = [];
     await this.invoker?.cleanup();
     this.invoker = undefined;
@@ -88,6 +104,10 @@ export default class OfflineKafkaPlugin {
     this.consumers = mappings.map((mapping) => new EventSourceConsumer(mapping, { invoker: this.invoker as FunctionInvoker, log: this.log, clientId }));
     this.log.notice(`offline-kafka: starting ${this.consumers.length} Kafka event source mapping(s): ${this.consumers.map((c) => c.label).join(', ')}`);
     for (const consumer of this.consumers) consumer.start();
+    const { metricsFile, ...intervals } = definitions.settings;
+    const file = metricsFile === null ? null : path.resolve(this.serverless.serviceDir ?? process.cwd(), metricsFile);
+    this.monitor = new MappingMonitor(this.consumers, { ...intervals, metricsFile: file }, service.service ?? 'serverless', this.log);
+    this.monitor.start();
   }
 
   /** Bare `sls offline`: serverless-offline waits for the same signals, then exits on its own. */
@@ -104,6 +124,7 @@ export default class OfflineKafkaPlugin {
 
   private describeService(): ServiceDescription {
     const { service } = this.serverless;
+    const { naming } = this.serverless.getProvider('aws');
     return {
       region: service.provider.region ?? 'us-east-1',
       functions: service.getAllFunctions().map((key) => ({
@@ -112,6 +133,11 @@ export default class OfflineKafkaPlugin {
         events: service.getAllEventsInFunction(key) ?? [],
       })),
       settings: service.custom?.[SETTINGS_KEY],
+      extensions: service.resources?.extensions,
+      naming: {
+        kafka: (functionKey, topic) => naming.getKafkaEventLogicalId(functionKey, topic),
+        msk: (functionKey, clusterToken, topic) => naming.getMSKEventLogicalId(functionKey, clusterToken, topic),
+      },
     };
   }
 

@@ -1,9 +1,11 @@
 /**
  * Failure semantics under the real `sls offline start`: a throwing handler is retried with backoff
- * and nothing is committed past it; after maximumRetryAttempts the batch goes to the on-failure
- * topic and consumption moves on; bisection isolates a poison record; ReportBatchItemFailures
- * commits up to the first failed offset and retries from there; a malformed result is a failure;
- * an async invocation that throws is logged and serverless-offline keeps serving.
+ * and nothing is committed past it; after MaximumRetryAttempts the batch goes to the on-failure
+ * topic and consumption moves on; bisection isolates a poison record without spending retries;
+ * ReportBatchItemFailures commits up to the first failed offset and retries from there; a malformed
+ * result is a failure; the deprecated custom.offlineKafka.functions settings still apply, each with
+ * a line naming its property; an async invocation that throws is logged and serverless-offline
+ * keeps serving.
  */
 import { createLambdaClient, invokeFunction, triggerFunction } from '../../../layers/adapters/lambda';
 import type { FailureDocument } from '../../../plugins/offline-kafka/destinations';
@@ -62,7 +64,7 @@ describe('a handler throwing a non-native error (cassandra-driver style) in a wo
   });
 });
 
-describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () => {
+describe('maximumRetryAttempts 2 (the deprecated custom form) with onFailureDestination kafka://…dlq', () => {
   it("sends each record to the on-failure topic after 3 attempts in AWS's document, keyed as it was, then moves on", async () => {
     const topic = run.topic('dlq-source');
     await producer.send({
@@ -108,9 +110,23 @@ describe('maximumRetryAttempts 2 with onFailureDestination kafka://…dlq', () =
       (offsets) => offsets[0] === 4,
     );
   });
+
+  it('says at start that each deprecated setting has a property now, naming it', () => {
+    for (const [functionKey, setting, property] of [
+      ['dlq', 'maximumRetryAttempts', 'MaximumRetryAttempts'],
+      ['malformed', 'functionResponseTypes', 'FunctionResponseTypes'],
+      ['timesOut', 'maximumRetryAttempts', 'MaximumRetryAttempts'],
+    ] as const) {
+      const logicalId = `${functionKey[0]?.toUpperCase()}${functionKey.slice(1)}EventSourceMappingKafka\\w+`;
+      const line = new RegExp(
+        `custom\\.offlineKafka\\.functions\\.${functionKey}\\.${setting} is deprecated: set resources\\.extensions\\.${logicalId}\\.Properties\\.${property} instead`,
+      );
+      expect(offline().matching(line)).toHaveLength(1);
+    }
+  });
 });
 
-describe('bisectBatchOnFunctionError with maximumRetryAttempts 1', () => {
+describe('BisectBatchOnFunctionError with MaximumRetryAttempts 1 (resources.extensions)', () => {
   it('splits the failing batch until the poison record is alone, and discards only that record', async () => {
     const topic = run.topic('bisect');
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 8 }, (_, n) => json(n === 5 ? { poison: true } : { n })) });
@@ -122,10 +138,12 @@ describe('bisectBatchOnFunctionError with maximumRetryAttempts 1', () => {
     expect(deliveries(run, 'bisect').map(offsetsOf)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3], [4, 5, 6, 7], [4, 5], [4], [5], [5], [6, 7]]);
     expect(dead.map((m) => failure(m).KafkaBatchInfo.recordInfo.offset)).toEqual(['5']);
     expect(failedValue(dead[0])).toBe(JSON.stringify({ poison: true }));
+    // Splitting spends no retries: alone, the poison record is tried twice (MaximumRetryAttempts 1).
+    expect(failure(dead[0]).requestContext.approximateInvokeCount).toBe(2);
   });
 });
 
-describe('ReportBatchItemFailures with maximumRetryAttempts 1', () => {
+describe('ReportBatchItemFailures with MaximumRetryAttempts 1 (resources.extensions)', () => {
   it('commits up to the first failed offset, retries from there, and discards the rest after the last attempt', async () => {
     const topic = run.topic('partial');
     await producer.send({
@@ -139,6 +157,7 @@ describe('ReportBatchItemFailures with maximumRetryAttempts 1', () => {
       [1, 2, 3, 4],
     ]);
     expect(dead.map((m) => failure(m).KafkaBatchInfo.recordInfo.offset)).toEqual(['3', '4']);
+    expect(dead.map((m) => failure(m).requestContext.approximateInvokeCount)).toEqual([2, 2]);
     expect(offline().matching(/partial ← \S+-0 offsets 0-4 \(5 records\) \d+ ms: partial failure from offset 1 .*committed to 1, retrying in/)).toHaveLength(1);
     await eventually(
       () => committedOffsets(admin, run.groupId('partial', 'partial'), topic),

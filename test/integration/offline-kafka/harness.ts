@@ -35,6 +35,12 @@ export const FIXTURE_TOPICS: Record<string, number> = {
   positions: 1,
   filtered: 1,
   slow: 1,
+  aged: 1,
+  'aged-dlq': 1,
+  'aged-dropped': 1,
+  ageing: 1,
+  'ageing-dlq': 1,
+  scaled: 4,
 };
 
 /** Functions with an enabled event source mapping in the fixture. */
@@ -56,6 +62,10 @@ export const FIXTURE_CONSUMERS = [
   'sharedGroup',
   'filtered',
   'slow',
+  'aged',
+  'agedDropped',
+  'ageing',
+  'scaled',
 ];
 
 export interface Run {
@@ -269,6 +279,8 @@ export interface FixtureOptions {
   consumers: readonly string[];
   /** Runs once the topics exist and before `sls offline start`, e.g. to produce records that predate the mappings. */
   beforeStart?: (fixture: Fixture) => Promise<unknown>;
+  /** Extra `--param`s, e.g. metricsFile. */
+  params?: Record<string, string>;
 }
 
 export interface Fixture {
@@ -300,7 +312,7 @@ export function useFixture(options: FixtureOptions): Fixture {
       return offline;
     },
     startOffline: async (consumers = options.consumers) => {
-      offline = new Offline({ run: fixture.run, lambdaPort: await freePort() });
+      offline = new Offline({ run: fixture.run, lambdaPort: await freePort(), params: options.params });
       await offline.waitForConsumers(consumers);
     },
   };

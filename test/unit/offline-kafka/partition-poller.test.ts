@@ -6,6 +6,7 @@ const SETTINGS: PollerSettings = {
   maximumRetryAttempts: -1,
   bisectBatchOnFunctionError: false,
   retryBackoff: { initialMs: 100, maxMs: 400 },
+  maximumRecordAgeMs: undefined,
   maxBatchBytes: 6 * 1024 * 1024,
 };
 
@@ -13,9 +14,10 @@ interface TestRecord {
   offset: number;
   matched: boolean;
   bytes: number;
+  timestampMs?: number;
 }
 
-const VIEW: RecordView<TestRecord> = { offset: (r) => r.offset, matches: (r) => r.matched, bytes: (r) => r.bytes };
+const VIEW: RecordView<TestRecord> = { offset: (r) => r.offset, matches: (r) => r.matched, bytes: (r) => r.bytes, timestampMs: (r) => r.timestampMs ?? 0 };
 
 const poller = (overrides: Partial<PollerSettings> = {}) => new PartitionPoller<TestRecord>({ ...SETTINGS, ...overrides }, VIEW);
 
@@ -211,5 +213,74 @@ describe('PartitionPoller: failures', () => {
     p.settle({ kind: 'failure', error: 'boom' }, 0);
     p.reset();
     expect(invoked(p.plan(records(3, 5), false, 0))).toEqual([3, 4, 5]);
+  });
+});
+
+describe('PartitionPoller: maximumRecordAgeMs', () => {
+  const MAX_AGE = 60_000;
+  const NOW = 100_000;
+  /** One record per timestamp, offsets from 0; `filtered` offsets do not match. */
+  const stamped = (timestamps: number[], filtered: number[] = []): TestRecord[] =>
+    timestamps.map((timestampMs, offset) => ({ offset, matched: !filtered.includes(offset), bytes: 100, timestampMs }));
+  const expired = (step: Step<TestRecord>) => {
+    if (step.kind !== 'expire') throw new Error(`expected expire, got ${JSON.stringify(step)}`);
+    return { offsets: step.records.map((r) => r.offset), nextOffset: step.nextOffset, attempts: step.attempts };
+  };
+
+  it('never sends records older than the maximum age: it gives them up first, then invokes the rest', () => {
+    const p = poller({ maximumRecordAgeMs: MAX_AGE });
+    const fetched = stamped([0, 30_000, 90_000, 95_000]);
+    expect(expired(p.plan(fetched, false, NOW))).toEqual({ offsets: [0, 1], nextOffset: 2, attempts: 0 });
+    expect(invoked(p.plan(fetched, false, NOW, 2))).toEqual([2, 3]);
+  });
+
+  it('ends a batch before a too-old record without waiting for the window, and gives it up next', () => {
+    const p = poller({ maximumRecordAgeMs: MAX_AGE, batchSize: 10 });
+    const fetched = stamped([90_000, 0, 95_000]);
+    expect(invoked(p.plan(fetched, true, NOW))).toEqual([0]);
+    expect(p.settle({ kind: 'success' }, NOW)).toMatchObject({ commitOffset: 1 });
+    expect(expired(p.plan(fetched, true, NOW, 1))).toEqual({ offsets: [1], nextOffset: 2, attempts: 0 });
+  });
+
+  it('skips filtered records ahead of a too-old one before giving it up; a filtered record is never "too old"', () => {
+    const p = poller({ maximumRecordAgeMs: MAX_AGE });
+    const fetched = stamped([0, 0, 0], [0, 2]);
+    expect(p.plan(fetched, false, NOW)).toEqual({ kind: 'skip', nextOffset: 1, skipped: 1 });
+    expect(expired(p.plan(fetched, false, NOW, 1))).toEqual({ offsets: [1], nextOffset: 2, attempts: 0 });
+    expect(p.plan(fetched, false, NOW, 2)).toEqual({ kind: 'skip', nextOffset: 3, skipped: 1 });
+  });
+
+  it('retries a failing batch until its records are too old, then gives them up with their attempt count', () => {
+    const p = poller({ maximumRecordAgeMs: MAX_AGE });
+    const fetched = stamped([50_000, 50_000, 50_000, 99_000]);
+    let now = NOW;
+    invoked(p.plan(fetched, false, now));
+    let retryAt = p.settle({ kind: 'failure', error: 'boom' }, now).retryAtMs as number;
+    expect(invoked(p.plan(fetched, false, retryAt))).toEqual([0, 1, 2]);
+    now = 111_000;
+    retryAt = p.settle({ kind: 'failure', error: 'boom' }, now).retryAtMs as number;
+    expect(expired(p.plan(fetched, false, retryAt))).toEqual({ offsets: [0, 1, 2], nextOffset: 3, attempts: 2 });
+    expect(invoked(p.plan(fetched, false, retryAt, 3))).toEqual([3]);
+  });
+
+  it('gives up the too-old head of a retried batch and keeps retrying the rest with the same attempt count', () => {
+    const p = poller({ maximumRecordAgeMs: MAX_AGE });
+    const fetched = stamped([45_000, 70_000]);
+    invoked(p.plan(fetched, false, NOW));
+    p.settle({ kind: 'failure', error: 'boom' }, NOW);
+    expect(expired(p.plan(fetched, false, 106_000))).toEqual({ offsets: [0], nextOffset: 1, attempts: 1 });
+    expect(p.plan(fetched, false, 106_000, 1)).toMatchObject({ kind: 'invoke', batch: { firstOffset: 1, lastOffset: 1, attempt: 1 } });
+  });
+
+  it('cuts a retried batch before a record that became too old out of timestamp order', () => {
+    const p = poller({ maximumRecordAgeMs: MAX_AGE });
+    const fetched = stamped([55_000, 41_000, 56_000]);
+    expect(invoked(p.plan(fetched, false, NOW))).toEqual([0, 1, 2]);
+    const { retryAtMs } = p.settle({ kind: 'failure', error: 'boom' }, NOW);
+    const now = Math.max(retryAtMs as number, 102_000);
+    expect(invoked(p.plan(fetched, false, now))).toEqual([0]);
+    expect(p.settle({ kind: 'success' }, now)).toMatchObject({ verdict: 'ok', commitOffset: 1 });
+    expect(expired(p.plan(fetched, false, now, 1))).toEqual({ offsets: [1], nextOffset: 2, attempts: 0 });
+    expect(invoked(p.plan(fetched, false, now, 2))).toEqual([2]);
   });
 });

@@ -1,0 +1,319 @@
+/**
+ * One event poller of a mapping: a kafkajs consumer in the mapping's group whose eachBatch hands each
+ * assigned partition's fetched records to a PartitionPoller, invokes the function with the AWS
+ * payload, and commits only what the poller settled. Offsets are never auto-committed or
+ * auto-resolved, so kafkajs re-fetches from the settled position: waiting (batching window, retry
+ * backoff) is a pause of that one partition, and every other partition keeps flowing.
+ */
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { batchLine, countRecords } from './batch-log';
+import { readBatchResponse } from './batch-response';
+import type { ConsumerDependencies } from './consumer';
+import type { FailureCondition, KafkaFailureDestination } from './destinations';
+import { describeError } from './errors';
+import { buildKafkaEvent, recordsKey } from './event';
+import type { EventSourceMapping } from './event-definition';
+import type { MappingMetrics } from './metrics';
+import { backoffMs, type Outcome, type PlannedBatch, PartitionPoller, type Settlement } from './partition-poller';
+import type { RecordDecoding } from './record-decoding';
+
+/** What the mapping shares with its pollers. */
+export interface PollerContext {
+  mapping: EventSourceMapping;
+  label: string;
+  deps: ConsumerDependencies;
+  records: RecordDecoding;
+  metrics: MappingMetrics;
+  destination: KafkaFailureDestination | undefined;
+  partitionCount: number;
+  /** Seeks and commits startingPosition for assigned partitions the group never committed. */
+  applyStartingOffsets(consumer: Consumer, assigned: readonly number[]): void;
+  /** A crash kafkajs will not recover from: the mapping rebuilds its client. */
+  restart(): void;
+  isStopping(): boolean;
+}
+
+/** Lambda's synchronous invocation payload limit. */
+const MAX_BATCH_BYTES = 6 * 1024 * 1024;
+/** How often a partition waiting out its batching window looks for more records. */
+const WINDOW_POLL_MS = 100;
+/** Short broker long-polls, so a resumed partition is fetched again promptly. */
+const FETCH_MAX_WAIT_MS = 100;
+/** Keeps the group membership alive while a slow handler runs. */
+const HEARTBEAT_MS = 3000;
+const SESSION_TIMEOUT_MS = 10_000;
+
+export class EventPoller {
+  private consumer: Consumer | undefined;
+  private readonly pollers = new Map<number, PartitionPoller<KafkaMessage>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sleepers = new Set<() => void>();
+  private stopped = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly context: PollerContext,
+    readonly number: number,
+  ) {}
+
+  async start(): Promise<void> {
+    const { mapping, deps, label, metrics } = this.context;
+    const consumer = this.kafka.consumer({
+      groupId: mapping.consumerGroupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      maxBytesPerPartition: MAX_BATCH_BYTES,
+      // A member lost with its broker is replaced after 10 s instead of kafkajs's 30 s; a slow
+      // handler keeps it alive through the heartbeats sent while it runs.
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      retry: {
+        retries: 5,
+        initialRetryTime: mapping.reconnectBackoff.initialMs,
+        maxRetryTime: mapping.reconnectBackoff.maxMs,
+        restartOnFailure: async () => !this.stopping,
+      },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      for (const poller of this.pollers.values()) poller.reset();
+      const assigned = payload.memberAssignment[mapping.topic] ?? [];
+      this.context.applyStartingOffsets(consumer, assigned);
+      deps.log.notice(
+        `offline-kafka: ${label} consuming as group ${mapping.consumerGroupId}, partitions [${assigned.join(',')}]` +
+          ` (batchSize ${mapping.batchSize}, window ${mapping.maximumBatchingWindowMs} ms, poller ${this.number})`,
+      );
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopping) return;
+      metrics.add('PollingErrorCount');
+      const next = payload.restart ? 'kafkajs reconnects and resumes from the committed offsets' : 'restarting the consumer';
+      deps.log.warning(`offline-kafka: ${label}: Kafka consumer failed: ${describeError(payload.error)}; ${next}`);
+      if (!payload.restart) this.context.restart();
+    });
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: [mapping.topic], fromBeginning: mapping.startingPosition !== 'LATEST' });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, this.context.partitionCount),
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Lets the in-flight batch finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.sleepers) wake();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect().catch(() => undefined);
+  }
+
+  private get stopping(): boolean {
+    return this.stopped || this.context.isStopping();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale } = payload;
+    const { records, metrics, label } = this.context;
+    const { partition } = batch;
+    const poller = this.pollerFor(partition);
+    const fetched = batch.messages;
+    const caughtUp = Number(batch.lastOffset()) + 1 >= Number(batch.highWatermark);
+    let position = 0;
+    const settleUpTo = async (nextOffset: number): Promise<void> => {
+      const from = Number(fetched[position]?.offset ?? nextOffset);
+      try {
+        // The payload's commit works while stopping too; consumer.commitOffsets() is a no-op then.
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset: String(nextOffset) }] }] });
+      } catch (error) {
+        metrics.add('CommitErrorCount');
+        throw error;
+      }
+      metrics.add('CommittedEventCount', Math.max(0, nextOffset - from));
+      resolveOffset(String(nextOffset - 1));
+      while (position < fetched.length && Number((fetched[position] as KafkaMessage).offset) < nextOffset) position++;
+    };
+    const rejected = await this.decodeFetched(partition, fetched, pause, heartbeat);
+    if (rejected === undefined) return;
+    const fresh = metrics.firstPolled(partition, fetched, (message) => records.offset(message));
+    metrics.add('PolledEventCount', fresh.length);
+    metrics.add('FilteredOutEventCount', Math.max(0, fresh.filter((message) => !records.matches(message)).length - rejected));
+
+    while (isRunning() && !isStale() && !this.stopping) {
+      const step = poller.plan(fetched, caughtUp, Date.now(), position);
+      if (step.kind === 'idle') return;
+      if (step.kind === 'wait') {
+        const delay = step.untilMs - Date.now();
+        this.pauseFor(pause, step.reason === 'window' ? Math.min(delay, WINDOW_POLL_MS) : delay);
+        return;
+      }
+      if (step.kind === 'skip') {
+        await settleUpTo(step.nextOffset);
+        this.context.deps.log.debug(`offline-kafka: ${label}-${partition}: ${step.skipped} records filtered out, committed to ${step.nextOffset}`);
+        continue;
+      }
+      if (step.kind === 'expire') {
+        const maxAge = `older than MaximumRecordAgeInSeconds ${(this.context.mapping.maximumRecordAgeMs ?? 0) / 1000} s`;
+        const failure = { error: maxAge, attempts: step.attempts, condition: 'RecordAgeExceeded' as const };
+        if (!(await this.discard(partition, step.records, failure, heartbeat))) return;
+        await settleUpTo(step.nextOffset);
+        continue;
+      }
+      const { settlement, error } = await this.invoke(partition, step.batch, poller, heartbeat);
+      if (settlement.discarded.length > 0 && !(await this.discard(partition, settlement.discarded, { error, attempts: settlement.attempts }, heartbeat)))
+        return;
+      if (settlement.commitOffset !== undefined) await settleUpTo(settlement.commitOffset);
+      await heartbeat();
+    }
+  }
+
+  private async invoke(
+    partition: number,
+    batch: PlannedBatch<KafkaMessage>,
+    poller: PartitionPoller<KafkaMessage>,
+    heartbeat: () => Promise<void>,
+  ): Promise<{ settlement: Settlement<KafkaMessage>; error: string }> {
+    const { mapping, deps, records, metrics, label } = this.context;
+    const started = Date.now();
+    const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    metrics.add('InvokedEventCount', batch.records.length);
+    let outcome: Outcome;
+    try {
+      const event = batch.records.map((message) => records.toRecord(partition, message));
+      const result = await deps.invoker.invoke(mapping.functionKey, buildKafkaEvent(mapping.source, event));
+      outcome = { kind: 'success' };
+      if (mapping.reportBatchItemFailures) {
+        const offsets = new Set(event.map((record) => record.offset));
+        const response = readBatchResponse(result, recordsKey(mapping.topic, partition), offsets);
+        if (response.kind === 'partial') {
+          metrics.add('FailedInvokeEventCount', response.failedCount);
+          outcome = { kind: 'partial', firstFailedOffset: response.firstFailedOffset, error: `${countRecords(response.failedCount)} reported failed` };
+        }
+      }
+    } catch (error) {
+      metrics.add('FailedInvokeEventCount', batch.records.length);
+      metrics.add('InvokeErrorCount');
+      outcome = { kind: 'failure', error: describeError(error) };
+    } finally {
+      clearInterval(keepAlive);
+    }
+    const settlement = poller.settle(outcome, Date.now());
+    const line = batchLine(`offline-kafka: ${label}-${partition}`, mapping, batch, outcome, settlement, Date.now() - started, Date.now());
+    deps.log[line.level](line.text);
+    return { settlement, error: outcome.kind === 'success' ? '' : outcome.error };
+  }
+
+  /**
+   * With a schema registry, decodes what was fetched and hands the records it cannot decode to the
+   * destination (they never reach the function). Resolves with how many were rejected, or undefined
+   * when the partition must wait: the registry is unreachable (paused for the reconnect backoff) or
+   * stopping before the destination took them.
+   */
+  private async decodeFetched(
+    partition: number,
+    fetched: KafkaMessage[],
+    pause: EachBatchPayload['pause'],
+    heartbeat: () => Promise<void>,
+  ): Promise<number | undefined> {
+    const { records, mapping, metrics, deps, label } = this.context;
+    let rejected: Awaited<ReturnType<RecordDecoding['decode']>>;
+    try {
+      rejected = await records.decode(partition, fetched);
+    } catch (error) {
+      metrics.add('SchemaRegistryErrorCount');
+      const delay = mapping.reconnectBackoff.initialMs;
+      deps.log.warning(`offline-kafka: ${label}-${partition}: ${describeError(error)}; retrying in ${delay} ms`);
+      this.pauseFor(pause, delay);
+      return undefined;
+    }
+    let count = 0;
+    for (const { messages, reason, detail } of rejected) {
+      metrics.add('SchemaRegistryErrorCount', messages.length);
+      count += messages.length;
+      if (!(await this.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return undefined;
+    }
+    return count;
+  }
+
+  /** Hands given-up records to the destination; false when stopping before it took them. */
+  private async discard(
+    partition: number,
+    messages: readonly KafkaMessage[],
+    failure: { error: string; attempts: number; condition?: FailureCondition },
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const { mapping, deps, destination, metrics, label } = this.context;
+    const offsets = `${messages[0]?.offset}-${messages.at(-1)?.offset}`;
+    const why = failure.condition && failure.condition !== 'RetriesExhausted' ? ` (${failure.condition}: ${failure.error})` : '';
+    if (!destination) {
+      const where = mapping.onFailure ? `${mapping.onFailure.uri} is not emulated offline` : 'no on-failure destination';
+      deps.log.warning(`offline-kafka: ${label}-${partition}: dropped offsets ${offsets} (${countRecords(messages.length)})${why}: ${where}`);
+      metrics.add('DroppedEventCount', messages.length);
+      return true;
+    }
+    if (why) deps.log.warning(`offline-kafka: ${label}-${partition}: offsets ${offsets}${why} → ${destination.topic}`);
+    const discarded = { functionKey: mapping.functionKey, topic: mapping.topic, partition, messages, ...failure };
+    for (let failures = 1; !this.stopping; failures++) {
+      try {
+        await destination.send(discarded);
+        metrics.add('OnFailureDestinationDeliveredEventCount', messages.length);
+        return true;
+      } catch (sendError) {
+        metrics.add('OnFailureDestinationDeliveryErrorCount');
+        const delay = backoffMs(mapping.reconnectBackoff, failures);
+        deps.log.error(`offline-kafka: ${label}-${partition}: ${describeError(sendError)}; offsets ${offsets} stay uncommitted, retrying in ${delay} ms`);
+        await this.sleep(delay);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+    return false;
+  }
+
+  private pauseFor(pause: EachBatchPayload['pause'], delayMs: number): void {
+    const resume = pause();
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        resume();
+      },
+      Math.max(1, delayMs),
+    );
+    this.timers.add(timer);
+  }
+
+  private pollerFor(partition: number): PartitionPoller<KafkaMessage> {
+    let poller = this.pollers.get(partition);
+    if (!poller) {
+      const { mapping, records } = this.context;
+      const settings = {
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowMs: mapping.maximumBatchingWindowMs,
+        maximumRetryAttempts: mapping.maximumRetryAttempts,
+        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+        retryBackoff: mapping.retryBackoff,
+        maximumRecordAgeMs: mapping.maximumRecordAgeMs,
+        maxBatchBytes: MAX_BATCH_BYTES,
+      };
+      poller = new PartitionPoller<KafkaMessage>(settings, records);
+      this.pollers.set(partition, poller);
+    }
+    return poller;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+      if (this.stopping) wake();
+    });
+  }
+}
