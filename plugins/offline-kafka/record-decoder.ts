@@ -33,8 +33,8 @@ export function isSchemaFailure(result: DecodedAttribute | SchemaFailure): resul
 }
 
 export class RecordDecoder {
-  /** Writer codecs by schema id; only ids the registry knows. */
-  private readonly codecs = new Map<number, WriterCodec>();
+  /** Writer codecs by schema id, with the metadata records of that schema share; only ids the registry knows. */
+  private readonly codecs = new Map<number, { codec: WriterCodec; metadata: SchemaMetadata }>();
 
   constructor(
     private readonly registry: SchemaSource,
@@ -43,20 +43,23 @@ export class RecordDecoder {
     private readonly keepFilterValue: boolean,
   ) {}
 
+  /** The schema id an attribute names when decode() would need it fetched first (prepare()). */
+  unpreparedSchemaId(bytes: Buffer | null): number | undefined {
+    const id = schemaIdOf(bytes);
+    return id === undefined || this.codecs.has(id) ? undefined : id;
+  }
+
   /**
-   * Fetches the writer schemas these attributes name that are not cached yet, so decode() runs
-   * without waiting. Rejects with RegistryUnavailableError when the registry cannot be asked.
+   * Fetches these writer schemas, so decode() runs without waiting; an id the registry does not
+   * know stays unprepared. Rejects with RegistryUnavailableError when the registry cannot be asked.
    */
-  async prepare(attributes: Iterable<Buffer | null>): Promise<void> {
-    const missing = new Set<number>();
-    for (const bytes of attributes) {
-      const id = schemaIdOf(bytes);
-      if (id !== undefined && !this.codecs.has(id)) missing.add(id);
-    }
+  async prepare(ids: Iterable<number>): Promise<void> {
     await Promise.all(
-      [...missing].map(async (id) => {
+      [...ids].map(async (id) => {
         const registered = await this.registry.schemaById(id);
-        if (registered) this.codecs.set(id, createWriterCodec(registered));
+        if (!registered) return;
+        const codec = createWriterCodec(registered);
+        this.codecs.set(id, { codec, metadata: { dataFormat: codec.dataFormat, schemaId: codec.schemaId } });
       }),
     );
   }
@@ -67,24 +70,33 @@ export class RecordDecoder {
     if (id === undefined) {
       return { reason: 'DESERIALIZATION_ERROR', detail: `not in the Confluent wire format (${describeHeader(bytes)})` };
     }
-    const codec = this.codecs.get(id);
-    if (!codec) return { reason: 'SCHEMA_NOT_FOUND', detail: `the registry has no schema with id ${id}` };
-    const payload = bytes.subarray(HEADER_BYTES);
+    const prepared = this.codecs.get(id);
+    if (!prepared) return { reason: 'SCHEMA_NOT_FOUND', detail: `the registry has no schema with id ${id}` };
+    const { codec, metadata } = prepared;
     let value: unknown;
     let json: string | undefined;
     try {
-      value = codec.decode(payload);
-      if (this.format === 'JSON' || this.keepFilterValue) json = codec.toJson(value, payload);
+      value = codec.decode(bytes, HEADER_BYTES);
+      if (this.format === 'JSON' || this.keepFilterValue) json = codec.toJson(value, bytes, HEADER_BYTES);
     } catch (error) {
       return { reason: 'DESERIALIZATION_ERROR', detail: `does not decode with ${codec.dataFormat} schema ${id}: ${(error as Error).message}` };
     }
-    const data = this.format === 'JSON' ? Buffer.from(json as string, 'utf8').toString('base64') : payload.toString('base64');
+    const data = this.format === 'JSON' ? base64Utf8(json as string) : bytes.toString('base64', HEADER_BYTES);
     return {
       data,
-      metadata: { dataFormat: codec.dataFormat, schemaId: codec.schemaId },
+      metadata,
       filterValue: this.keepFilterValue ? codec.toFilterValue(value, json as string) : undefined,
     };
   }
+}
+
+/** Encodes through one reused buffer: a Buffer per record would be garbage the moment it is read. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function base64Utf8(text: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(text.length * 3);
+  return scratch.toString('base64', 0, scratch.write(text, 0, 'utf8'));
 }
 
 /** The schema id of a Confluent-framed attribute, or undefined when it is not one. */

@@ -21,6 +21,10 @@ export interface RejectedRecords {
   detail: string;
 }
 
+/** Where a fetched message keeps its decoding: a property, as cheap to read as any (a WeakMap is not). */
+const DECODED = Symbol('offline-kafka decoded');
+type DecodableMessage = KafkaMessage & { [DECODED]?: Decoded };
+
 interface Decoded {
   key: DecodedAttribute | undefined;
   value: DecodedAttribute | undefined;
@@ -30,7 +34,6 @@ interface Decoded {
 
 export class RecordDecoding implements RecordView<KafkaMessage> {
   private readonly decoder: RecordDecoder | undefined;
-  private readonly decoded = new WeakMap<KafkaMessage, Decoded>();
   /** Per partition, the highest offset already handed out as rejected: a re-fetch does not repeat it. */
   private readonly rejectedThrough = new Map<number, number>();
 
@@ -50,15 +53,24 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
   async decode(partition: number, messages: readonly KafkaMessage[]): Promise<RejectedRecords[]> {
     const { decoder, registry } = this;
     if (!decoder || !registry) return [];
-    const fresh = messages.filter((message) => !this.decoded.has(message));
+    const fresh: DecodableMessage[] = [];
+    const unprepared = new Set<number>();
+    for (const message of messages as DecodableMessage[]) {
+      if (message[DECODED]) continue;
+      fresh.push(message);
+      const keyId = registry.validate.key ? decoder.unpreparedSchemaId(message.key) : undefined;
+      const valueId = registry.validate.value ? decoder.unpreparedSchemaId(message.value) : undefined;
+      if (keyId !== undefined) unprepared.add(keyId);
+      if (valueId !== undefined) unprepared.add(valueId);
+    }
     if (fresh.length === 0) return [];
-    await decoder.prepare(fresh.flatMap((m) => [registry.validate.key ? m.key : null, registry.validate.value ? m.value : null]));
+    if (unprepared.size > 0) await decoder.prepare(unprepared);
 
     const rejected = new Map<SchemaFailureReason, RejectedRecords>();
     const through = this.rejectedThrough.get(partition) ?? -1;
     for (const message of fresh) {
       const result = this.decodeMessage(message);
-      this.decoded.set(message, result);
+      message[DECODED] = result;
       const offset = Number(message.offset);
       if (!result.failure || offset <= through) continue;
       const group = rejected.get(result.failure.reason) ?? { reason: result.failure.reason, messages: [], detail: '' };
@@ -79,7 +91,7 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
   }
 
   matches(message: KafkaMessage): boolean {
-    const decoded = this.decoded.get(message);
+    const decoded = (message as DecodableMessage)[DECODED];
     if (decoded?.failure) return false;
     if (this.filter === acceptAll) return true;
     return this.filter(decoded?.fields ?? { value: decodeValue(message.value) });
@@ -87,7 +99,7 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
 
   /** A record's share of the event: base64 key and value, "255," per header byte, fixed fields. */
   bytes(message: KafkaMessage): number {
-    const decoded = this.decoded.get(message);
+    const decoded = (message as DecodableMessage)[DECODED];
     let headerBytes = 0;
     const headers = message.headers;
     for (const name in headers) {
@@ -101,7 +113,7 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
   }
 
   toRecord(partition: number, message: KafkaMessage): KafkaRecord {
-    const decoded = this.decoded.get(message);
+    const decoded = (message as DecodableMessage)[DECODED];
     if (!decoded || (!decoded.key && !decoded.value)) return toKafkaRecord(this.topic, partition, message);
     return toDecodedKafkaRecord(this.topic, partition, message, decoded.key, decoded.value);
   }

@@ -11,10 +11,10 @@ import type { DataFormat, RegisteredSchema } from './registry-client';
 export interface WriterCodec {
   dataFormat: DataFormat;
   schemaId: string;
-  /** The bytes after the Confluent header as a value of the schema; throws when they are not one. */
-  decode(payload: Buffer): unknown;
+  /** bytes[start…] (after the Confluent header) as a value of the schema; throws when they are not one. */
+  decode(bytes: Buffer, start: number): unknown;
   /** The decoded value as JSON text: what EventRecordFormat JSON delivers. */
-  toJson(value: unknown, payload: Buffer): string;
+  toJson(value: unknown, bytes: Buffer, start: number): string;
   /** The decoded value as filter patterns see it: the same JSON, as data. */
   toFilterValue(value: unknown, json: string): unknown;
 }
@@ -28,8 +28,8 @@ export function createWriterCodec(registered: RegisteredSchema): WriterCodec {
       return {
         dataFormat: 'JSON',
         schemaId,
-        decode: (payload) => JSON.parse(payload.toString('utf8')) as unknown,
-        toJson: (_value, payload) => payload.toString('utf8'),
+        decode: (bytes, start) => JSON.parse(bytes.toString('utf8', start)) as unknown,
+        toJson: (_value, bytes, start) => bytes.toString('utf8', start),
         toFilterValue: (value) => value,
       };
     default:
@@ -45,20 +45,21 @@ function avroCodec(registered: RegisteredSchema, schemaId: string): WriterCodec 
   } catch (error) {
     return unreadable('AVRO', schemaId, `writer schema ${schemaId} is not an Avro schema avsc can read: ${(error as Error).message}`);
   }
+  // Reads in place (no view of the payload per record); truncated and trailing bytes are refused.
+  const decode = (bytes: Buffer, start: number): unknown => {
+    const { value, offset } = type.decode(bytes, start);
+    if (offset < 0) throw new Error('truncated buffer');
+    if (offset < bytes.length) throw new Error('trailing data');
+    return value;
+  };
   if (!needsRendering(type)) {
     // The common case: JSON.stringify renders avsc's values as they are.
-    return {
-      dataFormat: 'AVRO',
-      schemaId,
-      decode: (payload) => type.fromBuffer(payload),
-      toJson: (value) => JSON.stringify(value),
-      toFilterValue: (value) => value,
-    };
+    return { dataFormat: 'AVRO', schemaId, decode, toJson: (value) => JSON.stringify(value), toFilterValue: (value) => value };
   }
   return {
     dataFormat: 'AVRO',
     schemaId,
-    decode: (payload) => type.fromBuffer(payload),
+    decode,
     toJson: (value) => JSON.stringify(value, renderAvroValue),
     toFilterValue: (_value, json) => JSON.parse(json) as unknown,
   };

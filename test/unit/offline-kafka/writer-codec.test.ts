@@ -42,8 +42,8 @@ describe('createWriterCodec (AVRO)', () => {
   const payload = writer.toBuffer(sample);
 
   it('renders the writer-decoded record as plain JSON: unions unwrapped, bytes base64, logical types as their base type', () => {
-    const value = codec.decode(payload);
-    const json = codec.toJson(value, payload);
+    const value = codec.decode(payload, 0);
+    const json = codec.toJson(value, payload, 0);
     expect(JSON.parse(json)).toEqual({
       id: sample.id,
       at: 1_700_000_000_123,
@@ -62,20 +62,25 @@ describe('createWriterCodec (AVRO)', () => {
     expect(codec).toMatchObject({ dataFormat: 'AVRO', schemaId: '42' });
   });
 
+  it('reads the record where it starts (after the Confluent header), in place', () => {
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 42]), payload]);
+    expect(codec.decode(framed, 5)).toEqual(codec.decode(payload, 0));
+  });
+
   it('keeps the field order of the writer schema', () => {
-    const json = codec.toJson(codec.decode(payload), payload);
+    const json = codec.toJson(codec.decode(payload, 0), payload, 0);
     expect(Object.keys(JSON.parse(json) as object)).toEqual(schema.fields.map((f) => f.name));
   });
 
   it('throws on bytes that are not a value of the schema', () => {
-    expect(() => codec.decode(payload.subarray(0, 10))).toThrow('truncated buffer');
-    expect(() => codec.decode(Buffer.concat([payload, Buffer.from([0])]))).toThrow('trailing data');
+    expect(() => codec.decode(payload.subarray(0, 10), 0)).toThrow('truncated buffer');
+    expect(() => codec.decode(Buffer.concat([payload, Buffer.from([0])]), 0)).toThrow('trailing data');
   });
 
   it('refuses a long beyond 2^53 rather than losing digits', () => {
     const longs = createWriterCodec({ id: 1, dataFormat: 'AVRO', schema: '"long"' });
     const beyond = Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
-    expect(() => longs.decode(beyond)).toThrow('potential precision loss');
+    expect(() => longs.decode(beyond, 0)).toThrow('potential precision loss');
   });
 
   it('renders a schema without bytes or ambiguous unions with JSON.stringify as is', () => {
@@ -85,14 +90,14 @@ describe('createWriterCodec (AVRO)', () => {
       schema: JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'n', type: ['null', 'long'] }] }),
     });
     const bytes = Type.forSchema({ type: 'record', name: 'R', fields: [{ name: 'n', type: ['null', 'long'] }] }).toBuffer({ n: 5 });
-    const value = simple.decode(bytes);
-    expect(simple.toJson(value, bytes)).toBe('{"n":5}');
+    const value = simple.decode(bytes, 0);
+    expect(simple.toJson(value, bytes, 0)).toBe('{"n":5}');
     expect(simple.toFilterValue(value, '{"n":5}')).toBe(value);
   });
 
   it('fails every record of a writer schema avsc cannot read, with the reason', () => {
     const broken = createWriterCodec({ id: 3, dataFormat: 'AVRO', schema: '{"type":"record"}' });
-    expect(() => broken.decode(Buffer.alloc(0))).toThrow('writer schema 3 is not an Avro schema');
+    expect(() => broken.decode(Buffer.alloc(0), 0)).toThrow('writer schema 3 is not an Avro schema');
   });
 });
 
@@ -100,14 +105,14 @@ describe('createWriterCodec (JSON, PROTOBUF)', () => {
   it('passes JSON Schema records through as their JSON text, failing on text that is not JSON', () => {
     const codec = createWriterCodec({ id: 7, dataFormat: 'JSON', schema: '{"type":"object"}' });
     const payload = Buffer.from('{"a": 1}');
-    const value = codec.decode(payload);
-    expect(codec.toJson(value, payload)).toBe('{"a": 1}');
+    const value = codec.decode(payload, 0);
+    expect(codec.toJson(value, payload, 0)).toBe('{"a": 1}');
     expect(codec.toFilterValue(value, '')).toEqual({ a: 1 });
-    expect(() => codec.decode(Buffer.from('{nope'))).toThrow();
+    expect(() => codec.decode(Buffer.from('{nope'), 0)).toThrow();
   });
 
   it('does not decode Protobuf offline, and says so', () => {
     const codec = createWriterCodec({ id: 8, dataFormat: 'PROTOBUF', schema: 'syntax = "proto3";' });
-    expect(() => codec.decode(Buffer.from([0]))).toThrow('PROTOBUF records are not decoded offline');
+    expect(() => codec.decode(Buffer.from([0]), 0)).toThrow('PROTOBUF records are not decoded offline');
   });
 });
