@@ -1,47 +1,66 @@
 /**
  * Benchmark of the offline Kafka event source mapping (plugins/offline-kafka): records per second
  * delivered to a no-op handler through `sls offline start`, against a bare kafkajs eachBatch
- * consumer reading the same backlog in the same run. Target: plugin / bare ≥ 0.5.
+ * consumer reading the same backlog in the same run.
  *
- *   npm run bench:offline-kafka [-- --records 1000000 --partitions 4 --size 100 --verbose]
+ *   npm run bench:offline-kafka [-- --records 1000000 --partitions 4 --size 100 --registry-only --verbose]
+ *
+ * Two backlogs, two comparisons:
+ * - plain JSON records: the plugin (no schema registry) against a consumer that only counts.
+ *   Target: plugin / bare ≥ 0.5.
+ * - Avro records in the Confluent wire format: the plugin with SchemaRegistryConfig (EventRecordFormat
+ *   JSON: each value decoded with the writer's schema, rendered as JSON, base64) against a consumer
+ *   that decodes the same Avro with avsc. Target: plugin / bare ≥ 0.6.
  *
  * A million records by default: at ~300k records/s for the bare consumer, fewer would measure the
- * start-up (handler loading, group join) more than the delivery rate.
- *
- * The plugin runs test/fixtures/offline-kafka/serverless.bench.yml (handler bundled by
- * serverless-esbuild, as in Tributary's serverless.yml; batchSize 10000, no batching window), once
- * with serverless-offline's default worker-thread runtime and once with --useInProcess.
- *
- * Every clock starts when the consumer joins its group and stops when the last record is
- * delivered: counted in eachBatch for the bare consumer, read from the committed offsets for the
- * plugin (it commits only after the handler returned).
+ * start-up (handler loading, group join) more than the delivery rate. The plugin runs
+ * test/fixtures/offline-kafka/serverless.bench.yml and serverless.bench-registry.yml (handler bundled
+ * by serverless-esbuild, as in Tributary's serverless.yml; batchSize 10000, no batching window),
+ * each once with serverless-offline's default worker-thread runtime and once with --useInProcess.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Partitioners, type Admin, type Kafka } from 'kafkajs';
+import { Type } from 'avsc';
+import { type Admin, type Kafka, Partitioners } from 'kafkajs';
 import { createKafka } from '../../layers/adapters/kafka';
 import { loadConfig } from '../../layers/config';
+import { avroDecoder, type Backlog, bareConsumer, pluginConsumer, type Run } from './lib/esm-runs';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/offline-kafka');
-const SLS = path.join(ROOT, 'node_modules/osls/bin/serverless.js');
-const TARGET_RATIO = 0.5;
+/** serverless.bench-registry.yml names it: its mapping's logical id derives from the topic. */
+const REGISTRY_TOPIC = 'bench.offline-kafka.registry';
+const TARGETS = { plain: 0.5, registry: 0.6 };
+
+const BENCH_USER = Type.forSchema({
+  type: 'record',
+  name: 'BenchUser',
+  namespace: 'bench.offline_kafka',
+  fields: [
+    { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+    { name: 'name', type: 'string' },
+    { name: 'email', type: 'string' },
+    { name: 'country', type: 'string' },
+    { name: 'age', type: 'int' },
+    { name: 'registered', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'postcode', type: ['string', 'long'] },
+    { name: 'note', type: ['null', 'string'], default: null },
+  ],
+});
 
 interface Options {
   records: number;
   partitions: number;
   size: number;
+  /** Only the schema-registry comparison (for profiling it). */
+  registryOnly: boolean;
   /** Print the sls offline output (one line per batch), stamped with ms since the group join. */
   verbose: boolean;
 }
 
-interface Run {
-  /** ms from the group join until the first records were delivered */
-  firstMs: number;
-  /** ms from the group join until every record was delivered */
-  totalMs: number;
+interface Row {
+  name: string;
+  run: Run;
+  /** The run this one is compared with, and the target ratio. */
+  against?: { run: Run; target: number };
 }
 
 function readOptions(): Options {
@@ -50,104 +69,74 @@ function readOptions(): Options {
       records: { type: 'string', default: '1000000' },
       partitions: { type: 'string', default: '4' },
       size: { type: 'string', default: '100' },
+      'registry-only': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
   });
-  return { records: Number(values.records), partitions: Number(values.partitions), size: Number(values.size), verbose: values.verbose };
+  return {
+    records: Number(values.records),
+    partitions: Number(values.partitions),
+    size: Number(values.size),
+    registryOnly: values['registry-only'],
+    verbose: values.verbose,
+  };
 }
 
-async function produce(kafka: Kafka, topic: string, { records, size }: Options): Promise<void> {
+/** Sends `records` messages built by `message(i)`, 10 000 per request. */
+async function produce(kafka: Kafka, topic: string, records: number, message: (i: number) => { key: string; value: Buffer | string }): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const filler = 'x'.repeat(Math.max(0, size - 40));
   try {
     for (let start = 0; start < records; start += 10_000) {
       const count = Math.min(10_000, records - start);
-      await producer.send({
-        topic,
-        acks: 1,
-        messages: Array.from({ length: count }, (_, i) => ({ key: `user-${(start + i) % 1000}`, value: `{"n":${start + i},"pad":"${filler}"}` })),
-      });
+      await producer.send({ topic, acks: 1, messages: Array.from({ length: count }, (_, i) => message(start + i)) });
     }
   } finally {
     await producer.disconnect();
   }
 }
 
-/** A plain kafkajs consumer that does nothing with each batch but count it. */
-async function bareConsumer(kafka: Kafka, admin: Admin, topic: string, { records, partitions }: Options): Promise<Run> {
-  const groupId = `bench-bare-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId });
-  let joinedAt = 0;
-  let firstMs = 0;
-  let delivered = 0;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joinedAt ||= performance.now()));
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const totalMs = await new Promise<number>((resolve) => {
-    void consumer.run({
-      partitionsConsumedConcurrently: partitions,
-      eachBatch: async ({ batch }) => {
-        firstMs ||= performance.now() - joinedAt;
-        delivered += batch.messages.length;
-        if (delivered >= records) resolve(performance.now() - joinedAt);
-      },
-    });
+function benchUser(i: number) {
+  return {
+    id: randomUUID(),
+    name: `user ${i}`,
+    email: `user${i}@example.com`,
+    country: i % 2 === 0 ? 'NL' : 'BR',
+    age: 18 + (i % 60),
+    registered: 1_700_000_000_000 + i,
+    postcode: i % 3 === 0 ? `${1000 + (i % 9000)} AB` : 10_000 + i,
+    note: i % 5 === 0 ? 'vip' : null,
+  };
+}
+
+async function registerBenchSchema(registryUrl: string): Promise<number> {
+  const response = await fetch(`${registryUrl}/subjects/${REGISTRY_TOPIC}-value/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema: JSON.stringify(BENCH_USER.schema()) }),
   });
-  await consumer.disconnect();
-  await admin.deleteGroups([groupId]).catch(() => undefined);
-  return { firstMs, totalMs };
+  if (!response.ok) throw new Error(`registering the bench schema failed: HTTP ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: number }).id;
 }
 
-async function committedTotal(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
-
-/** `sls offline start` with the bench service; the plugin's consumer group is the function's default. */
-async function pluginConsumer(admin: Admin, topic: string, brokers: string, inProcess: boolean, { records, verbose }: Options): Promise<Run> {
-  const stage = `b${randomUUID().slice(0, 8)}`;
-  const groupId = `offline-kafka-bench-${stage}-noop-${topic}`;
-  const args = [
-    'offline',
-    'start',
-    '--config',
-    'serverless.bench.yml',
-    '--stage',
-    stage,
-    `--param=topic=${topic}`,
-    `--param=brokers=${brokers}`,
-    '--param=lambdaPort=0',
-  ];
-  if (inProcess) args.push('--useInProcess');
-  const child = spawn(process.execPath, [SLS, ...args], { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  let joinedAt = 0;
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on('data', (chunk: Buffer) => {
-      const lines = chunk.toString('utf8').split('\n').filter(Boolean);
-      if (!joinedAt && lines.some((line) => /offline-kafka: noop ← \S+ consuming as group/.test(line))) joinedAt = performance.now();
-      output.push(...lines.map((line) => `[${joinedAt ? Math.round(performance.now() - joinedAt) : '-'}] ${line}`));
-    });
+async function recreateTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
+  if ((await admin.listTopics()).includes(topic)) {
+    await admin.deleteTopics({ topics: [topic] });
+    while ((await admin.listTopics()).includes(topic)) await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  try {
-    const deadline = Date.now() + 300_000;
-    let firstMs = 0;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`sls offline exited early:\n${output.slice(-40).join('\n')}`);
-      if (Date.now() > deadline) throw new Error('the plugin did not commit every record within 5 minutes');
-      if (joinedAt) {
-        const delivered = await committedTotal(admin, groupId, topic);
-        if (delivered > 0) firstMs ||= performance.now() - joinedAt;
-        if (delivered >= records) return { firstMs, totalMs: performance.now() - joinedAt };
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
-    if (verbose) console.log(output.join('\n'));
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+}
+
+function report(rows: Row[], records: number): void {
+  const perSecond = (run: Run) => records / (run.totalMs / 1000);
+  const ms = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
+  console.log(`  ${''.padEnd(46)}${'delivered'.padStart(20)}${'first'.padStart(12)}${'all'.padStart(12)}   ratio (target)`);
+  for (const { name, run, against } of rows) {
+    const ratio = against && perSecond(run) / perSecond(against.run);
+    const verdict = against && ratio !== undefined ? `   ${ratio.toFixed(2)} (≥ ${against.target}) ${ratio >= against.target ? 'met' : 'NOT met'}` : '';
+    console.log(
+      `  ${name.padEnd(46)}${Math.round(perSecond(run)).toLocaleString('en-US').padStart(10)} records/s${ms(run.firstMs)} ms${ms(run.totalMs)} ms${verdict}`,
+    );
   }
 }
 
@@ -156,29 +145,72 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const kafka = createKafka(config.kafka, { clientId: 'bench-offline-kafka' });
   const admin = kafka.admin();
-  const topic = `bench.offline-kafka.${randomUUID()}`;
+  const brokers = config.kafka.brokers.join(',');
+  const plainTopic = `bench.offline-kafka.${randomUUID()}`;
+  const rows: Row[] = [];
+  const created: string[] = [];
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: options.partitions }] });
-    console.log(`offline-kafka bench: ${options.records} records of ~${options.size} bytes on ${options.partitions} partitions; plugin batchSize 10000`);
-    await produce(kafka, topic, options);
+    console.log(`offline-kafka bench: ${options.records} records on ${options.partitions} partitions; plugin batchSize 10000`);
+    if (!options.registryOnly) {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: plainTopic, numPartitions: options.partitions }] });
+      created.push(plainTopic);
+      const filler = 'x'.repeat(Math.max(0, options.size - 40));
+      await produce(kafka, plainTopic, options.records, (i) => ({ key: `user-${i % 1000}`, value: `{"n":${i},"pad":"${filler}"}` }));
+      const backlog: Backlog = { topic: plainTopic, records: options.records, partitions: options.partitions };
+      const plugin = {
+        config: 'serverless.bench.yml',
+        service: 'offline-kafka-bench',
+        functionKey: 'noop',
+        params: { topic: plainTopic, brokers },
+        verbose: options.verbose,
+      };
+      const bare = await bareConsumer(kafka, admin, backlog);
+      rows.push({ name: `JSON records of ~${options.size} bytes: bare kafkajs eachBatch`, run: bare });
+      rows.push({
+        name: '  plugin, worker threads (default)',
+        run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: false }),
+        against: { run: bare, target: TARGETS.plain },
+      });
+      rows.push({
+        name: '  plugin, --useInProcess',
+        run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: true }),
+        against: { run: bare, target: TARGETS.plain },
+      });
+    }
 
-    const brokers = config.kafka.brokers.join(',');
-    const bare = await bareConsumer(kafka, admin, topic, options);
-    const workers = await pluginConsumer(admin, topic, brokers, false, options);
-    const inProcess = await pluginConsumer(admin, topic, brokers, true, options);
-
-    const perSecond = (run: Run) => options.records / (run.totalMs / 1000);
-    const row = (name: string, run: Run, ratio?: number) =>
-      `  ${name.padEnd(34)}${Math.round(perSecond(run)).toLocaleString('en-US').padStart(10)} records/s` +
-      `${Math.round(run.firstMs).toLocaleString('en-US').padStart(9)} ms${Math.round(run.totalMs).toLocaleString('en-US').padStart(9)} ms` +
-      (ratio === undefined ? '' : `   ${ratio.toFixed(2)} ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
-    console.log(`  ${''.padEnd(34)}${'delivered'.padStart(20)}${'first'.padStart(12)}${'all'.padStart(12)}   ratio (target ≥ ${TARGET_RATIO})`);
-    console.log(row('bare kafkajs eachBatch', bare));
-    console.log(row('plugin, worker threads (default)', workers, perSecond(workers) / perSecond(bare)));
-    console.log(row('plugin, --useInProcess', inProcess, perSecond(inProcess) / perSecond(bare)));
+    await recreateTopic(admin, REGISTRY_TOPIC, options.partitions);
+    created.push(REGISTRY_TOPIC);
+    const schemaId = await registerBenchSchema(config.schemaRegistry.url);
+    const header = Buffer.from([0, 0, 0, 0, 0]);
+    header.writeInt32BE(schemaId, 1);
+    await produce(kafka, REGISTRY_TOPIC, options.records, (i) => ({
+      key: `user-${i % 1000}`,
+      value: Buffer.concat([header, BENCH_USER.toBuffer(benchUser(i))]),
+    }));
+    const backlog: Backlog = { topic: REGISTRY_TOPIC, records: options.records, partitions: options.partitions };
+    const plugin = {
+      config: 'serverless.bench-registry.yml',
+      service: 'offline-kafka-bench-registry',
+      functionKey: 'noop',
+      params: { brokers, registry: config.schemaRegistry.url },
+      verbose: options.verbose,
+    };
+    const bare = await bareConsumer(kafka, admin, backlog, await avroDecoder(config.schemaRegistry.url, schemaId));
+    rows.push({ name: 'Avro records (Confluent): bare kafkajs + avsc decode', run: bare });
+    rows.push({
+      name: '  plugin, JSON decoding, worker threads',
+      run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: false }),
+      against: { run: bare, target: TARGETS.registry },
+    });
+    rows.push({
+      name: '  plugin, JSON decoding, --useInProcess',
+      run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: true }),
+      against: { run: bare, target: TARGETS.registry },
+    });
   } finally {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    report(rows, options.records);
+    if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => undefined);
     await admin.disconnect();
   }
 }
