@@ -53,6 +53,7 @@ export class MappingMonitor {
   ) {}
 
   start(): void {
+    void this.write('running');
     this.every(this.settings.scalingIntervalMs, () => {
       this.scaling = this.scaleAndWrite();
       return this.scaling;
