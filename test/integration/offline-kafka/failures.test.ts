@@ -12,8 +12,11 @@ import type { FailureDocument } from '../../../plugins/offline-kafka/destination
 import { committedOffsets, config, deliveries, eventually, json, offsetsOf, readTopic, useFixture } from './harness';
 
 const { run, kafka, admin, producer, offline } = useFixture({
-  topics: { stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, bisect: 1, 'bisect-dlq': 1, partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 },
-  consumers: ['stuck', 'stuckNonNative', 'dlq', 'bisect', 'partial', 'malformed', 'timesOut'],
+  topics: {
+    ...{ stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, capped: 1, 'capped-dlq': 1, bisect: 1, 'bisect-dlq': 1 },
+    ...{ partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 },
+  },
+  consumers: ['stuck', 'stuckNonNative', 'dlq', 'capped', 'bisect', 'partial', 'malformed', 'timesOut'],
 });
 
 /** The AWS failure document a destination message carries, and the one record in its payload. */
@@ -123,6 +126,17 @@ describe('maximumRetryAttempts 2 (the deprecated custom form) with onFailureDest
       );
       expect(offline().matching(line)).toHaveLength(1);
     }
+  });
+});
+
+describe('infinite retries (the default) with an on-failure destination', () => {
+  it("gives up after AWS's cap of 10 retries", async () => {
+    const topic = run.topic('capped');
+    await producer.send({ topic, acks: -1, messages: [json({ poison: true })] });
+    const [dead] = await readTopic(kafka, run.topic('capped-dlq'), 1);
+    expect(deliveries(run, 'capped')).toHaveLength(11);
+    expect(failure(dead).requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 11 });
+    expect(offline().matching(/capped ← \S+-0 offsets 0-0 \(1 record\) \d+ ms: failed: .* \(attempt 11 of 11\); giving up on 1 record/)).toHaveLength(1);
   });
 });
 

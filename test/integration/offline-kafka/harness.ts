@@ -26,6 +26,8 @@ export const FIXTURE_TOPICS: Record<string, number> = {
   'stuck-non-native': 1,
   'dlq-source': 1,
   dlq: 1,
+  capped: 1,
+  'capped-dlq': 1,
   bisect: 1,
   'bisect-dlq': 1,
   partial: 1,
@@ -52,6 +54,7 @@ export const FIXTURE_CONSUMERS = [
   'stuck',
   'stuckNonNative',
   'dlq',
+  'capped',
   'bisect',
   'partial',
   'malformed',
@@ -281,6 +284,8 @@ export interface FixtureOptions {
   beforeStart?: (fixture: Fixture) => Promise<unknown>;
   /** Extra `--param`s, e.g. metricsFile. */
   params?: Record<string, string>;
+  /** Another service file in the fixture directory (the schema-registry tests' serverless.registry.yml). */
+  config?: string;
 }
 
 export interface Fixture {
@@ -312,7 +317,7 @@ export function useFixture(options: FixtureOptions): Fixture {
       return offline;
     },
     startOffline: async (consumers = options.consumers) => {
-      offline = new Offline({ run: fixture.run, lambdaPort: await freePort(), params: options.params });
+      offline = new Offline({ run: fixture.run, lambdaPort: await freePort(), params: options.params, config: options.config });
       await offline.waitForConsumers(consumers);
     },
   };
