@@ -140,9 +140,3 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
 function base64Length(bytes: Buffer | null): number {
   return bytes === null ? 0 : Math.ceil(bytes.length / 3) * 4;
 }
-
-/** Until event-definition.ts carries them (K1): the mapping's registry settings and function ARN. */
-export function mappingExtras(mapping: { functionKey: string }): { schemaRegistry: SchemaRegistrySettings | undefined; functionArn: string } {
-  const extras = mapping as { schemaRegistry?: SchemaRegistrySettings; functionArn?: string };
-  return { schemaRegistry: extras.schemaRegistry, functionArn: extras.functionArn ?? `arn:aws:lambda:us-east-1:000000000000:function:${mapping.functionKey}` };
-}
