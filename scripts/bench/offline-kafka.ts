@@ -21,13 +21,11 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Type } from 'avsc';
-import { type Admin, type Kafka, Partitioners } from 'kafkajs';
+import { type Kafka, Partitioners } from 'kafkajs';
 import { createKafka } from '../../layers/adapters/kafka';
 import { loadConfig } from '../../layers/config';
 import { avroDecoder, type Backlog, bareConsumer, pluginConsumer, type Run } from './lib/esm-runs';
 
-/** serverless.bench-registry.yml names it: its mapping's logical id derives from the topic. */
-const REGISTRY_TOPIC = 'bench.offline-kafka.registry';
 const TARGETS = { plain: 0.5, registry: 0.6 };
 
 const BENCH_USER = Type.forSchema({
@@ -109,22 +107,14 @@ function benchUser(i: number) {
   };
 }
 
-async function registerBenchSchema(registryUrl: string): Promise<number> {
-  const response = await fetch(`${registryUrl}/subjects/${REGISTRY_TOPIC}-value/versions`, {
+async function registerBenchSchema(registryUrl: string, topic: string): Promise<number> {
+  const response = await fetch(`${registryUrl}/subjects/${topic}-value/versions`, {
     method: 'POST',
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ schema: JSON.stringify(BENCH_USER.schema()) }),
   });
   if (!response.ok) throw new Error(`registering the bench schema failed: HTTP ${response.status} ${await response.text()}`);
   return ((await response.json()) as { id: number }).id;
-}
-
-async function recreateTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
-  if ((await admin.listTopics()).includes(topic)) {
-    await admin.deleteTopics({ topics: [topic] });
-    while ((await admin.listTopics()).includes(topic)) await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
 }
 
 function report(rows: Row[], records: number): void {
@@ -147,6 +137,7 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   const brokers = config.kafka.brokers.join(',');
   const plainTopic = `bench.offline-kafka.${randomUUID()}`;
+  const registryTopic = `bench.offline-kafka.registry.${randomUUID()}`;
   const rows: Row[] = [];
   const created: string[] = [];
   await admin.connect();
@@ -179,21 +170,21 @@ async function main(): Promise<void> {
       });
     }
 
-    await recreateTopic(admin, REGISTRY_TOPIC, options.partitions);
-    created.push(REGISTRY_TOPIC);
-    const schemaId = await registerBenchSchema(config.schemaRegistry.url);
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: registryTopic, numPartitions: options.partitions }] });
+    created.push(registryTopic);
+    const schemaId = await registerBenchSchema(config.schemaRegistry.url, registryTopic);
     const header = Buffer.from([0, 0, 0, 0, 0]);
     header.writeInt32BE(schemaId, 1);
-    await produce(kafka, REGISTRY_TOPIC, options.records, (i) => ({
+    await produce(kafka, registryTopic, options.records, (i) => ({
       key: `user-${i % 1000}`,
       value: Buffer.concat([header, BENCH_USER.toBuffer(benchUser(i))]),
     }));
-    const backlog: Backlog = { topic: REGISTRY_TOPIC, records: options.records, partitions: options.partitions };
+    const backlog: Backlog = { topic: registryTopic, records: options.records, partitions: options.partitions };
     const plugin = {
       config: 'serverless.bench-registry.yml',
       service: 'offline-kafka-bench-registry',
       functionKey: 'noop',
-      params: { brokers, registry: config.schemaRegistry.url },
+      params: { topic: registryTopic, brokers, registry: config.schemaRegistry.url },
       verbose: options.verbose,
     };
     const bare = await bareConsumer(kafka, admin, backlog, await avroDecoder(config.schemaRegistry.url, schemaId));
