@@ -20,6 +20,7 @@ import { readOffsetLag } from './offset-lag';
 import { backoffMs } from './partition-poller';
 import { nextPollerCount } from './poller-scaling';
 import { RecordDecoding } from './record-decoding';
+import { Sleeps } from './sleeps';
 
 export interface ConsumerLog {
   notice(message: string): void;
@@ -45,7 +46,7 @@ export class EventSourceConsumer {
   private destination: KafkaFailureDestination | undefined;
   private pollers: EventPoller[] = [];
   private context: PollerContext | undefined;
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleeps = new Sleeps(() => this.stopping);
   private supervisor: Promise<void> | undefined;
   private restarting = false;
   private rescaling: Promise<void> | undefined;
@@ -69,7 +70,7 @@ export class EventSourceConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const wake of this.sleepers) wake();
+    this.sleeps.wakeAll();
     await this.supervisor;
     await this.rescaling;
     await this.teardown();
@@ -138,7 +139,7 @@ export class EventSourceConsumer {
         this.metrics.add('PollingErrorCount');
         const delay = backoffMs(this.mapping.reconnectBackoff, failures);
         log.warning(`offline-kafka: ${this.label}: ${describeError(error)} (brokers ${this.mapping.brokers.join(',')}); retrying in ${delay} ms`);
-        await this.sleep(delay);
+        await this.sleeps.sleep(delay);
       }
     }
   }
@@ -149,7 +150,7 @@ export class EventSourceConsumer {
     this.restarting = true;
     this.supervisor = (async () => {
       await this.teardown();
-      await this.sleep(this.mapping.reconnectBackoff.initialMs);
+      await this.sleeps.sleep(this.mapping.reconnectBackoff.initialMs);
       this.restarting = false;
       await this.supervise();
     })();
@@ -245,18 +246,5 @@ export class EventSourceConsumer {
     await Promise.all(pollers.map((poller) => poller.stop()));
     await destination?.close();
     await admin?.disconnect().catch(() => undefined);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-      if (this.stopping) wake();
-    });
   }
 }

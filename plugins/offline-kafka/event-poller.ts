@@ -16,6 +16,7 @@ import type { EventSourceMapping } from './event-definition';
 import type { MappingMetrics } from './metrics';
 import { backoffMs, type Outcome, type PlannedBatch, PartitionPoller, type Settlement } from './partition-poller';
 import type { RecordDecoding } from './record-decoding';
+import { Sleeps } from './sleeps';
 
 /** What the mapping shares with its pollers. */
 export interface PollerContext {
@@ -47,7 +48,7 @@ export class EventPoller {
   private consumer: Consumer | undefined;
   private readonly pollers = new Map<number, PartitionPoller<KafkaMessage>>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleeps = new Sleeps(() => this.stopping);
   private stopped = false;
 
   constructor(
@@ -104,7 +105,7 @@ export class EventPoller {
   /** Lets the in-flight batch finish and commit, then leaves the group. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const wake of this.sleepers) wake();
+    this.sleeps.wakeAll();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const consumer = this.consumer;
@@ -266,7 +267,7 @@ export class EventPoller {
         metrics.add('OnFailureDestinationDeliveryErrorCount');
         const delay = backoffMs(mapping.reconnectBackoff, failures);
         deps.log.error(`offline-kafka: ${label}-${partition}: ${describeError(sendError)}; offsets ${offsets} stay uncommitted, retrying in ${delay} ms`);
-        await this.sleep(delay);
+        await this.sleeps.sleep(delay);
         await heartbeat().catch(() => undefined);
       }
     }
@@ -302,18 +303,5 @@ export class EventPoller {
       this.pollers.set(partition, poller);
     }
     return poller;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-      if (this.stopping) wake();
-    });
   }
 }
