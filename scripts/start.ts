@@ -22,6 +22,7 @@ import { up } from './stack/stack';
 import { startRandomUserServer } from './randomuser/server';
 import { complete, countsSince, createCounter, formatCounts } from './pipeline/counts';
 import { startOffline } from './pipeline/offline';
+import { startStatusServer } from './status/server';
 
 const say = (m: string): void => void process.stderr.write(`[tributary] ${m}\n`);
 
@@ -87,6 +88,14 @@ async function main(): Promise<void> {
     process.exit(0);
   });
   say('functions ready: fetch runs on its schedule; invoke it now with `npm run invoke -- fetch`. Ctrl-C stops.');
+  // The status page (scripts/status, docs/status.md) starts beside the live line; failing to start it stops nothing else.
+  const statusPage = startStatusServer({ config, ctx, functionsLog: logFile, port: config.statusPage.port }).then(
+    (page) => {
+      say(`status page: ${page.url} (or npm run status)`);
+      return page;
+    },
+    (err: unknown) => void say(`status page not started: ${(err as Error).message}`),
+  );
 
   const tty = process.stdout.isTTY;
   let last = '';
@@ -115,7 +124,7 @@ async function main(): Promise<void> {
     say('stopping the functions (in-flight batches finish and commit)…');
     // sls gets SIGINT whichever signal we got: its offline-kafka stop lets in-flight invocations finish.
     const code = await offline.stop('SIGINT');
-    await Promise.allSettled([counter.close(), localServer?.close()]);
+    await Promise.allSettled([counter.close(), localServer?.close(), statusPage.then((page) => page?.close())]);
     // null: sls did not exit within 30 s and was killed, so its in-flight work may be cut.
     if (code !== 0) {
       say(`sls offline did not stop cleanly (exit ${code}); see ${logFile}`);
