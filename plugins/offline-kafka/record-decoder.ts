@@ -28,6 +28,9 @@ export interface SchemaFailure {
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
 
+/** decode() before prepare() had the record's schema: fetch it, then decode again. */
+export const UNPREPARED = Symbol('writer schema not fetched yet');
+
 export function isSchemaFailure(result: DecodedAttribute | SchemaFailure): result is SchemaFailure {
   return 'reason' in result;
 }
@@ -64,29 +67,35 @@ export class RecordDecoder {
     );
   }
 
-  /** Decodes one attribute; its schema must have been prepared (an unprepared id counts as unknown). */
-  decode(bytes: Buffer): DecodedAttribute | SchemaFailure {
+  /**
+   * Decodes one attribute. A schema id not prepared yet gives UNPREPARED, or, once `prepared` says
+   * prepare() has asked the registry for it, SCHEMA_NOT_FOUND.
+   */
+  decode(bytes: Buffer, prepared = false): DecodedAttribute | SchemaFailure | typeof UNPREPARED {
     const id = schemaIdOf(bytes);
     if (id === undefined) {
       return { reason: 'DESERIALIZATION_ERROR', detail: `not in the Confluent wire format (${describeHeader(bytes)})` };
     }
-    const prepared = this.codecs.get(id);
-    if (!prepared) return { reason: 'SCHEMA_NOT_FOUND', detail: `the registry has no schema with id ${id}` };
-    const { codec, metadata } = prepared;
-    let value: unknown;
-    let json: string | undefined;
+    const writer = this.codecs.get(id);
+    if (!writer) return prepared ? { reason: 'SCHEMA_NOT_FOUND', detail: `the registry has no schema with id ${id}` } : UNPREPARED;
+    const { codec, metadata } = writer;
+    let data: string;
+    let filterValue: unknown;
     try {
-      value = codec.decode(bytes, HEADER_BYTES);
-      if (this.format === 'JSON' || this.keepFilterValue) json = codec.toJson(value, bytes, HEADER_BYTES);
+      if (this.keepFilterValue) {
+        const json = codec.jsonText(bytes, HEADER_BYTES);
+        filterValue = JSON.parse(json);
+        data = this.format === 'JSON' ? base64Utf8(json) : bytes.toString('base64', HEADER_BYTES);
+      } else if (this.format === 'JSON') {
+        data = codec.jsonBase64(bytes, HEADER_BYTES);
+      } else {
+        codec.check(bytes, HEADER_BYTES);
+        data = bytes.toString('base64', HEADER_BYTES);
+      }
     } catch (error) {
       return { reason: 'DESERIALIZATION_ERROR', detail: `does not decode with ${codec.dataFormat} schema ${id}: ${(error as Error).message}` };
     }
-    const data = this.format === 'JSON' ? base64Utf8(json as string) : bytes.toString('base64', HEADER_BYTES);
-    return {
-      data,
-      metadata,
-      filterValue: this.keepFilterValue ? codec.toFilterValue(value, json as string) : undefined,
-    };
+    return { data, metadata, filterValue };
   }
 }
 

@@ -9,7 +9,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { type KafkaRecord, toDecodedKafkaRecord, toKafkaRecord } from './event';
 import { acceptAll, decodeValue, type FilterFields, type RecordFilter } from './filter';
 import type { RecordView } from './partition-poller';
-import { type DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason } from './record-decoder';
+import { type DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, UNPREPARED } from './record-decoder';
 import { ConfluentRegistryClient, type SchemaSource } from './registry-client';
 import type { SchemaRegistrySettings } from './schema-registry-config';
 
@@ -34,6 +34,8 @@ interface Decoded {
 
 export class RecordDecoding implements RecordView<KafkaMessage> {
   private readonly decoder: RecordDecoder | undefined;
+  private readonly validateKey: boolean;
+  private readonly validateValue: boolean;
   /** Per partition, the highest offset already handed out as rejected: a re-fetch does not repeat it. */
   private readonly rejectedThrough = new Map<number, number>();
 
@@ -44,6 +46,8 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
     source: SchemaSource | undefined = registry && new ConfluentRegistryClient(registry.uri),
   ) {
     this.decoder = registry && source && new RecordDecoder(source, registry.eventRecordFormat, filter !== acceptAll);
+    this.validateKey = registry?.validate.key ?? false;
+    this.validateValue = registry?.validate.value ?? false;
   }
 
   /**
@@ -53,30 +57,45 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
   async decode(partition: number, messages: readonly KafkaMessage[]): Promise<RejectedRecords[]> {
     const { decoder, registry } = this;
     if (!decoder || !registry) return [];
-    const fresh: DecodableMessage[] = [];
-    const unprepared = new Set<number>();
+    // One pass in the common case (every schema cached); records naming a schema not fetched yet
+    // wait for one registry round trip and are decoded again.
+    let waiting: DecodableMessage[] | undefined;
+    const failed: DecodableMessage[] = [];
     for (const message of messages as DecodableMessage[]) {
       if (message[DECODED]) continue;
-      fresh.push(message);
-      const keyId = registry.validate.key ? decoder.unpreparedSchemaId(message.key) : undefined;
-      const valueId = registry.validate.value ? decoder.unpreparedSchemaId(message.value) : undefined;
-      if (keyId !== undefined) unprepared.add(keyId);
-      if (valueId !== undefined) unprepared.add(valueId);
+      const result = this.decodeMessage(message, false);
+      if (result === UNPREPARED) (waiting ??= []).push(message);
+      else if ((message[DECODED] = result).failure) failed.push(message);
     }
-    if (fresh.length === 0) return [];
-    if (unprepared.size > 0) await decoder.prepare(unprepared);
+    if (waiting) {
+      const ids = new Set<number>();
+      for (const message of waiting) {
+        for (const bytes of [registry.validate.key ? message.key : null, registry.validate.value ? message.value : null]) {
+          const id = decoder.unpreparedSchemaId(bytes);
+          if (id !== undefined) ids.add(id);
+        }
+      }
+      await decoder.prepare(ids);
+      for (const message of waiting) {
+        const result = this.decodeMessage(message, true) as Decoded;
+        if ((message[DECODED] = result).failure) failed.push(message);
+      }
+    }
+    return failed.length === 0 ? [] : this.reject(partition, failed);
+  }
 
+  /** The failed records not handed out yet, grouped by reason, in offset order. */
+  private reject(partition: number, failed: DecodableMessage[]): RejectedRecords[] {
     const rejected = new Map<SchemaFailureReason, RejectedRecords>();
     const through = this.rejectedThrough.get(partition) ?? -1;
-    for (const message of fresh) {
-      const result = this.decodeMessage(message);
-      message[DECODED] = result;
+    for (const message of failed.sort((a, b) => Number(a.offset) - Number(b.offset))) {
+      const failure = message[DECODED]?.failure as SchemaFailure;
       const offset = Number(message.offset);
-      if (!result.failure || offset <= through) continue;
-      const group = rejected.get(result.failure.reason) ?? { reason: result.failure.reason, messages: [], detail: '' };
+      if (offset <= through) continue;
+      const group = rejected.get(failure.reason) ?? { reason: failure.reason, messages: [], detail: '' };
       group.messages.push(message);
-      group.detail += `${group.detail ? '; ' : ''}offset ${offset} ${result.failure.detail}`;
-      rejected.set(result.failure.reason, group);
+      group.detail += `${group.detail ? '; ' : ''}offset ${offset} ${failure.detail}`;
+      rejected.set(failure.reason, group);
       this.rejectedThrough.set(partition, Math.max(offset, this.rejectedThrough.get(partition) ?? -1));
     }
     return [...rejected.values()];
@@ -118,22 +137,24 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
     return toDecodedKafkaRecord(this.topic, partition, message, decoded.key, decoded.value);
   }
 
-  private decodeMessage(message: KafkaMessage): Decoded {
+  private decodeMessage(message: KafkaMessage, prepared: boolean): Decoded | typeof UNPREPARED {
     const decoder = this.decoder as RecordDecoder;
-    const validate = (this.registry as SchemaRegistrySettings).validate;
     // A null attribute (no key, a tombstone) has nothing to validate and is delivered as such.
-    const key = validate.key && message.key !== null ? decoder.decode(message.key) : undefined;
-    if (key && isSchemaFailure(key)) return { key: undefined, value: undefined, failure: key, fields: undefined };
-    const value = validate.value && message.value !== null ? decoder.decode(message.value) : undefined;
-    if (value && isSchemaFailure(value)) return { key: undefined, value: undefined, failure: value, fields: undefined };
+    const key = this.validateKey && message.key !== null ? decoder.decode(message.key, prepared) : undefined;
+    const value = this.validateValue && message.value !== null ? decoder.decode(message.value, prepared) : undefined;
+    if (key === UNPREPARED || value === UNPREPARED) return UNPREPARED;
+    const failure = key && isSchemaFailure(key) ? key : value && isSchemaFailure(value) ? value : undefined;
+    if (failure) return { key: undefined, value: undefined, failure, fields: undefined };
+    const keyAttribute = key as DecodedAttribute | undefined;
+    const valueAttribute = value as DecodedAttribute | undefined;
     const fields =
       this.filter === acceptAll
         ? undefined
         : {
-            value: value ? value.filterValue : decodeValue(message.value),
-            key: key ? key.filterValue : decodeValue(message.key),
+            value: valueAttribute ? valueAttribute.filterValue : decodeValue(message.value),
+            key: keyAttribute ? keyAttribute.filterValue : decodeValue(message.key),
           };
-    return { key, value, failure: undefined, fields };
+    return { key: keyAttribute, value: valueAttribute, failure: undefined, fields };
   }
 }
 

@@ -1,4 +1,6 @@
 import { Type } from 'avsc';
+import cleanUserSchema from '../../../layers/domain/avro/clean-user.avsc.json';
+import rawUserSchema from '../../../layers/domain/avro/raw-user.avsc.json';
 import { createWriterCodec } from '../../../plugins/offline-kafka/writer-codec';
 
 const schema = {
@@ -13,11 +15,14 @@ const schema = {
     { name: 'postcode', type: ['string', 'long'] },
     { name: 'amount', type: ['int', 'long'] },
     { name: 'ratio', type: 'double' },
+    { name: 'weight', type: 'float' },
     { name: 'raw', type: 'bytes' },
     { name: 'hash', type: { type: 'fixed', name: 'Hash', size: 4 } },
     { name: 'colour', type: { type: 'enum', name: 'Colour', symbols: ['RED', 'GREEN'] } },
     { name: 'tags', type: { type: 'array', items: 'string' } },
     { name: 'scores', type: { type: 'map', values: 'float' } },
+    { name: 'active', type: 'boolean' },
+    { name: 'next', type: ['null', 'Sample'], default: null },
   ],
 };
 
@@ -26,93 +31,132 @@ const sample = {
   id: '6f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f',
   at: 1_700_000_000_123,
   day: 19_675,
-  nickname: 'ann',
+  nickname: 'ann "the \\ best"\n',
   postcode: 1012,
-  amount: { long: 7 },
+  amount: { long: -7 },
   ratio: Number.NaN,
+  weight: 1.5,
   raw: Buffer.from([1, 2, 255]),
   hash: Buffer.from('abcd'),
   colour: 'GREEN',
-  tags: ['a', 'b'],
+  tags: ['a', 'ü€𝄞'],
   scores: { x: 1.5 },
+  active: true,
+  next: null,
 };
+
+/** The rendering rules spelled out on avsc's decoding: unions unwrapped, Buffers as base64. */
+function reference(type: Type, bytes: Buffer): string {
+  return JSON.stringify(type.fromBuffer(bytes), function (this: Record<string, unknown>, key, value) {
+    let raw = this[key];
+    if (typeof raw === 'object' && raw !== null && typeof (raw as { unwrap?: unknown }).unwrap === 'function') raw = (raw as { unwrap(): unknown }).unwrap();
+    if (Buffer.isBuffer(raw)) return raw.toString('base64');
+    return raw === this[key] ? value : raw;
+  });
+}
 
 describe('createWriterCodec (AVRO)', () => {
   const codec = createWriterCodec({ id: 42, dataFormat: 'AVRO', schema: JSON.stringify(schema) });
   const payload = writer.toBuffer(sample);
 
   it('renders the writer-decoded record as plain JSON: unions unwrapped, bytes base64, logical types as their base type', () => {
-    const value = codec.decode(payload, 0);
-    const json = codec.toJson(value, payload, 0);
-    expect(JSON.parse(json)).toEqual({
+    expect(JSON.parse(codec.jsonText(payload, 0))).toEqual({
       id: sample.id,
       at: 1_700_000_000_123,
       day: 19_675,
-      nickname: 'ann',
+      nickname: 'ann "the \\ best"\n',
       postcode: 1012,
-      amount: 7,
+      amount: -7,
       ratio: null,
+      weight: 1.5,
       raw: Buffer.from([1, 2, 255]).toString('base64'),
       hash: Buffer.from('abcd').toString('base64'),
       colour: 'GREEN',
-      tags: ['a', 'b'],
+      tags: ['a', 'ü€𝄞'],
       scores: { x: 1.5 },
+      active: true,
+      next: null,
     });
-    expect(codec.toFilterValue(value, json)).toEqual(JSON.parse(json));
+    expect(Buffer.from(codec.jsonBase64(payload, 0), 'base64').toString('utf8')).toBe(codec.jsonText(payload, 0));
     expect(codec).toMatchObject({ dataFormat: 'AVRO', schemaId: '42' });
   });
 
-  it('reads the record where it starts (after the Confluent header), in place', () => {
+  it.each([
+    ['every type', schema],
+    ["Tributary's raw user", rawUserSchema],
+    ["Tributary's clean user", cleanUserSchema],
+  ])('writes exactly what JSON.stringify writes for the decoded record, for any value of %s', (_name, avsc) => {
+    const type = Type.forSchema(avsc as Parameters<typeof Type.forSchema>[0], { wrapUnions: 'auto' });
+    const anyCodec = createWriterCodec({ id: 9, dataFormat: 'AVRO', schema: JSON.stringify(avsc) });
+    for (let i = 0; i < 300; i++) {
+      const bytes = type.toBuffer(type.random());
+      expect(anyCodec.jsonText(bytes, 0)).toBe(reference(type, bytes));
+    }
+  });
+
+  it('reads the record where it starts (after the Confluent header), keeping the writer schema field order', () => {
     const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 42]), payload]);
-    expect(codec.decode(framed, 5)).toEqual(codec.decode(payload, 0));
+    expect(codec.jsonText(framed, 5)).toBe(codec.jsonText(payload, 0));
+    expect(Object.keys(JSON.parse(codec.jsonText(payload, 0)) as object)).toEqual(schema.fields.map((f) => f.name));
   });
 
-  it('keeps the field order of the writer schema', () => {
-    const json = codec.toJson(codec.decode(payload, 0), payload, 0);
-    expect(Object.keys(JSON.parse(json) as object)).toEqual(schema.fields.map((f) => f.name));
+  it('refuses bytes that are not a value of the schema, in every form', () => {
+    for (const bad of [payload.subarray(0, 10), Buffer.concat([payload, Buffer.from([0])])]) {
+      expect(() => codec.jsonText(bad, 0)).toThrow(/truncated buffer|trailing data/);
+      expect(() => codec.jsonBase64(bad, 0)).toThrow(/truncated buffer|trailing data/);
+      expect(() => codec.check(bad, 0)).toThrow(/truncated buffer|trailing data/);
+    }
+    expect(() => codec.check(payload, 0)).not.toThrow();
   });
 
-  it('throws on bytes that are not a value of the schema', () => {
-    expect(() => codec.decode(payload.subarray(0, 10), 0)).toThrow('truncated buffer');
-    expect(() => codec.decode(Buffer.concat([payload, Buffer.from([0])]), 0)).toThrow('trailing data');
-  });
-
-  it('refuses a long beyond 2^53 rather than losing digits', () => {
+  it('refuses a long beyond 2^53 rather than losing digits, as avsc does', () => {
     const longs = createWriterCodec({ id: 1, dataFormat: 'AVRO', schema: '"long"' });
     const beyond = Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
-    expect(() => longs.decode(beyond, 0)).toThrow('potential precision loss');
-  });
-
-  it('renders a schema without bytes or ambiguous unions with JSON.stringify as is', () => {
-    const simple = createWriterCodec({
-      id: 2,
-      dataFormat: 'AVRO',
-      schema: JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'n', type: ['null', 'long'] }] }),
-    });
-    const bytes = Type.forSchema({ type: 'record', name: 'R', fields: [{ name: 'n', type: ['null', 'long'] }] }).toBuffer({ n: 5 });
-    const value = simple.decode(bytes, 0);
-    expect(simple.toJson(value, bytes, 0)).toBe('{"n":5}');
-    expect(simple.toFilterValue(value, '{"n":5}')).toBe(value);
+    expect(() => Type.forSchema('long').fromBuffer(beyond)).toThrow('potential precision loss');
+    expect(() => longs.jsonText(beyond, 0)).toThrow('potential precision loss');
+    expect(longs.jsonText(Type.forSchema('long').toBuffer(-(2 ** 52 - 1)), 0)).toBe(String(-(2 ** 52 - 1)));
   });
 
   it('fails every record of a writer schema avsc cannot read, with the reason', () => {
     const broken = createWriterCodec({ id: 3, dataFormat: 'AVRO', schema: '{"type":"record"}' });
-    expect(() => broken.decode(Buffer.alloc(0), 0)).toThrow('writer schema 3 is not an Avro schema');
+    expect(() => broken.check(Buffer.alloc(0), 0)).toThrow('writer schema 3 is not an Avro schema');
   });
 });
 
 describe('createWriterCodec (JSON, PROTOBUF)', () => {
   it('passes JSON Schema records through as their JSON text, failing on text that is not JSON', () => {
     const codec = createWriterCodec({ id: 7, dataFormat: 'JSON', schema: '{"type":"object"}' });
-    const payload = Buffer.from('{"a": 1}');
-    const value = codec.decode(payload, 0);
-    expect(codec.toJson(value, payload, 0)).toBe('{"a": 1}');
-    expect(codec.toFilterValue(value, '')).toEqual({ a: 1 });
-    expect(() => codec.decode(Buffer.from('{nope'), 0)).toThrow();
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 7]), Buffer.from('{"a": 1}')]);
+    expect(codec.jsonText(framed, 5)).toBe('{"a": 1}');
+    expect(codec.jsonBase64(framed, 5)).toBe(Buffer.from('{"a": 1}').toString('base64'));
+    expect(() => codec.check(Buffer.from('{nope'), 0)).toThrow();
   });
 
   it('does not decode Protobuf offline, and says so', () => {
     const codec = createWriterCodec({ id: 8, dataFormat: 'PROTOBUF', schema: 'syntax = "proto3";' });
-    expect(() => codec.decode(Buffer.from([0]), 0)).toThrow('PROTOBUF records are not decoded offline');
+    expect(() => codec.check(Buffer.from([0]), 0)).toThrow('PROTOBUF records are not decoded offline');
+  });
+});
+
+describe('numbers', () => {
+  it('writes every long JSON.stringify would, digits included', () => {
+    const codec = createWriterCodec({ id: 10, dataFormat: 'AVRO', schema: '"long"' });
+    const type = Type.forSchema('long');
+    for (const value of [
+      0,
+      7,
+      -7,
+      2 ** 31 - 1,
+      2 ** 31,
+      -(2 ** 31),
+      1_000_000_000,
+      1_700_000_000_123,
+      1_000_000_000_000_000,
+      -(2 ** 52 - 1),
+      2 ** 52,
+      123_000_000_007,
+    ]) {
+      expect(codec.jsonText(type.toBuffer(value), 0)).toBe(JSON.stringify(value));
+    }
   });
 });
