@@ -1,6 +1,7 @@
-/** sink: Kafka-triggered on users.clean; idempotent upserts into Cassandra created_users. */
+/** sink: Kafka-triggered on users.clean (values decoded by the mapping); idempotent upserts into Cassandra created_users. */
+import { cleanUserJson } from '../layers/domain/avro';
 import { sinkDeps } from '../layers/pipeline/dependencies';
 import { kafkaStageHandler } from '../layers/pipeline/kafka-handler';
 import { sinkRecords } from '../layers/pipeline/sink-records';
 
-export const handler = kafkaStageHandler('sink', sinkDeps, sinkRecords, 'sunk');
+export const handler = kafkaStageHandler('sink', cleanUserJson, sinkDeps, sinkRecords, 'sunk');

@@ -7,17 +7,11 @@ export function createSchemaRegistry(config: Config['schemaRegistry']): SchemaRe
   return new SchemaRegistry({ host: config.url });
 }
 
-/** The registry as the codec's SchemaStore: the Confluent client registers, GET /schemas/ids reads. */
+/** The registry as the codec's SchemaStore: the Confluent client registers. */
 export function registrySchemaStore(config: Config['schemaRegistry']): SchemaStore {
   const registry = createSchemaRegistry(config);
   return {
     register: async (subject, schemaText) => (await registry.register({ type: SchemaType.AVRO, schema: schemaText }, { subject })).id,
-    async schemaText(id) {
-      const response = await fetch(`${config.url}/schemas/ids/${id}`, { signal: AbortSignal.timeout(10_000) });
-      if (response.status === 404) return undefined;
-      if (!response.ok) throw new RegistryError(`registry answered HTTP ${response.status} for schema id ${id}`, response.status);
-      return ((await response.json()) as { schema: string }).schema;
-    },
   };
 }
 

@@ -1,54 +1,49 @@
 /**
- * The records of a Lambda Kafka event (self-managed or MSK) as plain values: base64 decoded, in
- * partition order. Pure: the event is what the event source mapping delivered.
+ * The records a Kafka-triggered stage (transform, sink) works on. The event source mapping decodes
+ * each value through the schema registry and delivers it as JSON (docs/design.md); the handler
+ * reads it with Powertools' kafkaConsumer and the stage's schema (layers/pipeline/kafka-handler.ts).
+ * Pure types: the stages never see the event itself.
  */
-import type { MSKEvent, SelfManagedKafkaEvent } from 'aws-lambda';
 
-export interface KafkaRecordIn {
+/** A record exactly as the mapping delivered it, in AWS's event shape: what a dead letter carries. */
+export interface DeliveredRecord {
   topic: string;
   partition: number;
   offset: number;
   timestamp: number;
-  key: Buffer | null;
-  value: Buffer | null;
+  timestampType: string;
+  /** base64; left out when the record has none. */
+  key?: string | null;
+  /** base64 of the decoded value as JSON (the Avro bytes when the mapping did not decode them). */
+  value?: string | null;
+  headers: Record<string, number[]>[] | null;
+  /** Added by the mapping when it decoded the value through the schema registry. */
+  valueSchemaMetadata?: { dataFormat: string; schemaId?: string };
+  keySchemaMetadata?: { dataFormat: string; schemaId?: string };
+}
+
+/** The event a record came in: where the mapping read it. */
+export interface EventSource {
+  eventSource: string;
+  eventSourceArn?: string;
+  bootstrapServers?: string;
+}
+
+export interface KafkaRecordIn<V> {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  /** The key as text (the user id); null when the record has none. */
+  key: string | null;
   headers: Record<string, string>;
+  /** The value as the stage's schema reads it; throws a RecordFault when it has none or does not fit. */
+  value(): V;
+  delivered: DeliveredRecord;
+  eventSource: EventSource;
 }
 
-export class KafkaEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KafkaEventError';
-  }
-}
-
-type KafkaEvent = SelfManagedKafkaEvent | MSKEvent;
-
-export function flattenKafkaEvent(event: unknown): KafkaRecordIn[] {
-  const records = (event as Partial<KafkaEvent> | null)?.records;
-  if (records === null || typeof records !== 'object') throw new KafkaEventError('not a Kafka event: `records` is missing');
-  const out: KafkaRecordIn[] = [];
-  for (const [group, list] of Object.entries(records)) {
-    if (!Array.isArray(list)) throw new KafkaEventError(`records["${group}"] is not an array`);
-    for (const r of list) {
-      const headers: Record<string, string> = {};
-      for (const h of r.headers ?? []) {
-        for (const [name, bytes] of Object.entries(h)) headers[name] = Buffer.from(bytes as number[]).toString('utf8');
-      }
-      out.push({
-        topic: r.topic,
-        partition: Number(r.partition),
-        offset: Number(r.offset),
-        timestamp: Number(r.timestamp),
-        key: r.key ? Buffer.from(r.key, 'base64') : null,
-        value: r.value ? Buffer.from(r.value, 'base64') : null,
-        headers,
-      });
-    }
-  }
-  return out;
-}
-
-/** "topic-partition@offset": how a record is named in logs and DLQ headers. */
-export function recordName(r: Pick<KafkaRecordIn, 'topic' | 'partition' | 'offset'>): string {
+/** "topic-partition@offset": how a record is named in logs and in the rows it becomes. */
+export function recordName(r: Pick<DeliveredRecord, 'topic' | 'partition' | 'offset'>): string {
   return `${r.topic}-${r.partition}@${r.offset}`;
 }

@@ -1,38 +1,53 @@
 /**
- * users.dlq: one envelope for every stage (docs/dead-letters.md). The value is the original bytes,
- * untouched; the headers say why and where: reason, stage, source_topic, source_partition,
- * source_offset, failed_at (and the source record's own headers). A record publish could not
- * encode comes from the outbox, not a topic: its source is `postgres.outbox`, partition 0, the
- * outbox row's id as offset, and its bytes are the stored payload as JSON.
+ * users.dlq: one envelope for every poison record (docs/dead-letters.md). The event source mapping
+ * writes the records it gives up on in AWS's on-failure record format; the records a stage rejects
+ * are written here in the same format, so a reader of users.dlq reads each the same way: the value
+ * is a JSON document with the record in `payload.records["<topic>-<partition>"][0]` and why in
+ * `requestContext.condition` (here `RecordRejected`, the error in `responsePayload`); the key is
+ * the record's own key.
  */
-import type { FunctionKey } from '../config';
 import { isRecordFault } from '../domain/faults';
-import type { KafkaRecordIn } from '../domain/kafka-records';
+import type { DeliveredRecord, EventSource } from '../domain/kafka-records';
+import type { Invocation } from './invocation';
 import type { OutMessage } from './ports';
 
-/** The stage that gave up on a record: any function may. */
-export type Stage = FunctionKey;
+/** Where a dead-lettered record came from: the record as it was delivered, and its event. */
+export interface DeadLetterSource {
+  delivered: DeliveredRecord;
+  eventSource: EventSource;
+}
 
-/** Where a dead-lettered record came from, and its bytes as they were. */
-export type DeadLetterSource = Pick<KafkaRecordIn, 'topic' | 'partition' | 'offset' | 'key' | 'value' | 'headers'>;
+/** A stage's rejections, beside the mapping's RetriesExhausted, SCHEMA_NOT_FOUND and DESERIALIZATION_ERROR. */
+export const REJECTED_CONDITION = 'RecordRejected';
 
-export const OUTBOX_SOURCE_TOPIC = 'postgres.outbox';
+/** publish's source is an outbox row, not a topic: its records are named as if from this one. */
+export const OUTBOX_SOURCE = 'postgres.outbox';
 
-export function deadLetter(source: DeadLetterSource, stage: Stage, error: unknown): OutMessage {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return {
-    key: source.key,
-    value: source.value,
-    headers: {
-      ...source.headers,
-      reason: reason.slice(0, 2000),
-      stage,
-      source_topic: source.topic,
-      source_partition: String(source.partition),
-      source_offset: String(source.offset),
-      failed_at: new Date().toISOString(),
+const MAX_MESSAGE = 2000;
+
+export function deadLetter(source: DeadLetterSource, invocation: Invocation, error: unknown, now = new Date()): OutMessage {
+  const { delivered, eventSource } = source;
+  const payload = { ...eventSource, records: { [`${delivered.topic}-${delivered.partition}`]: [delivered] } };
+  const document = {
+    requestContext: { requestId: invocation.requestId, functionArn: invocation.functionArn, condition: REJECTED_CONDITION, approximateInvokeCount: 1 },
+    // The function ran and handled the record's error itself: Lambda's 200 with a Handled error.
+    responseContext: { statusCode: 200, executedVersion: invocation.executedVersion, functionError: 'Handled' },
+    responsePayload: {
+      errorType: error instanceof Error ? error.name : 'Error',
+      errorMessage: (error instanceof Error ? error.message : String(error)).slice(0, MAX_MESSAGE),
     },
+    version: '1.0',
+    timestamp: now.toISOString(),
+    KafkaBatchInfo: {
+      batchSize: 1,
+      eventSourceArn: eventSource.eventSourceArn,
+      bootstrapServers: eventSource.bootstrapServers,
+      payloadSize: Buffer.byteLength(JSON.stringify(payload)),
+      recordInfo: { offset: String(delivered.offset), timestamp: new Date(delivered.timestamp).toISOString() },
+    },
+    payload,
   };
+  return { key: delivered.key ? Buffer.from(delivered.key, 'base64') : null, value: JSON.stringify(document) };
 }
 
 /**
@@ -41,18 +56,20 @@ export function deadLetter(source: DeadLetterSource, stage: Stage, error: unknow
  */
 export async function acceptOrDeadLetter<S extends DeadLetterSource, T>(
   sources: readonly S[],
-  stage: Stage,
+  invocation: Invocation,
   accept: (source: S) => Promise<T> | T,
-): Promise<{ accepted: T[]; dead: OutMessage[] }> {
+): Promise<{ accepted: T[]; dead: OutMessage[]; firstReason?: string }> {
   const accepted: T[] = [];
   const dead: OutMessage[] = [];
+  let firstReason: string | undefined;
   for (const source of sources) {
     try {
       accepted.push(await accept(source));
     } catch (err) {
       if (!isRecordFault(err)) throw err;
-      dead.push(deadLetter(source, stage, err));
+      dead.push(deadLetter(source, invocation, err));
+      firstReason ??= `${err.name}: ${err.message}`;
     }
   }
-  return { accepted, dead };
+  return { accepted, dead, firstReason };
 }

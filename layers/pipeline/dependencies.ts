@@ -17,6 +17,7 @@ import { fetchUsers } from '../adapters/randomuser';
 import { createAvroCodec } from '../adapters/schema-registry';
 import { logger } from '../logging/logger';
 import type { FetchDeps } from './fetch-users';
+import { currentInvocation } from './invocation';
 import type { PersistDeps, PersistReport } from './persist-users';
 import type { PublishDeps } from './publish-outbox';
 import type { SinkDeps } from './sink-records';
@@ -87,11 +88,18 @@ export function persistDeps(): PersistDeps {
 
 export async function publishDeps(): Promise<PublishDeps> {
   const c = pipelineConfig();
-  return { outbox: postgresOutbox(postgresPool()), writer: kafkaTopicWriter(await getProducer()), codec: getCodec(), topics: c.topics, log: logger };
+  return {
+    outbox: postgresOutbox(postgresPool()),
+    writer: kafkaTopicWriter(await getProducer()),
+    codec: getCodec(),
+    topics: c.topics,
+    invocation: currentInvocation(),
+    log: logger,
+  };
 }
 
 export async function transformDeps(): Promise<TransformDeps> {
-  return { writer: kafkaTopicWriter(await getProducer()), codec: getCodec(), topics: pipelineConfig().topics, log: logger };
+  return { writer: kafkaTopicWriter(await getProducer()), codec: getCodec(), topics: pipelineConfig().topics, invocation: currentInvocation(), log: logger };
 }
 
 export async function sinkDeps(): Promise<SinkDeps> {
@@ -100,8 +108,8 @@ export async function sinkDeps(): Promise<SinkDeps> {
   return {
     createdUsers: cassandraCreatedUsers(cassandraClient, c.cassandra.writeConcurrency),
     writer: kafkaTopicWriter(kafkaProducer),
-    codec: getCodec(),
     topics: c.topics,
+    invocation: currentInvocation(),
     log: logger,
   };
 }

@@ -25,12 +25,13 @@ export interface RegisteredSchema {
   type: Type;
 }
 
-/** Avro in the Confluent wire format against a schema registry (adapters/avro-codec.ts). */
+/**
+ * Avro in the Confluent wire format against a schema registry (adapters/avro-codec.ts). Only the
+ * producing side: the event source mapping decodes what the stages consume.
+ */
 export interface SchemaCodec {
   register(subject: string, schema: AvroRecordSchema): Promise<RegisteredSchema>;
   encode(schema: RegisteredSchema, value: unknown): Buffer;
-  /** The writer's schema by the id in the bytes, resolved into `reader`; a RecordFault if they do not decode. */
-  decode<T>(bytes: Buffer, reader?: Type): Promise<T>;
 }
 
 export interface RawUserRow {

@@ -8,7 +8,8 @@ import { rawUserSchema, toRawAvro } from '../domain/avro';
 import { RecordFault } from '../domain/faults';
 import type { RandomUser } from '../domain/randomuser';
 import type { Log } from '../logging/logger';
-import { acceptOrDeadLetter, OUTBOX_SOURCE_TOPIC } from './dead-letter';
+import { acceptOrDeadLetter, type DeadLetterSource, OUTBOX_SOURCE } from './dead-letter';
+import type { Invocation } from './invocation';
 import type { Outbox, OutboxEntry, OutMessage, SchemaCodec, TopicWriter } from './ports';
 
 export interface PublishDeps {
@@ -16,6 +17,7 @@ export interface PublishDeps {
   writer: TopicWriter;
   codec: SchemaCodec;
   topics: { raw: string; dlq: string };
+  invocation: Invocation;
   log: Log;
 }
 
@@ -31,17 +33,23 @@ export async function publishOutbox(deps: PublishDeps, options: { batchSize: num
   const schema = await deps.codec.register(`${deps.topics.raw}-value`, rawUserSchema);
   const report: PublishReport = { published: 0, deadLettered: 0, batches: 0, turnedAway: false };
   const send = async (entries: OutboxEntry[]): Promise<void> => {
-    // An outbox row as a dead-letter source: its stored payload's bytes, the row's id as offset.
-    const sources = entries.map((entry) => ({
+    // An outbox row as a dead-letter source: named as a record of OUTBOX_SOURCE, the row's id as
+    // offset, its stored payload as JSON for the value.
+    const sources = entries.map((entry): DeadLetterSource & { entry: OutboxEntry } => ({
       entry,
-      topic: OUTBOX_SOURCE_TOPIC,
-      partition: 0,
-      offset: Number(entry.outboxId),
-      key: Buffer.from(entry.userId),
-      value: Buffer.from(JSON.stringify(entry.payload)),
-      headers: { batch_id: entry.batchId, outbox_id: entry.outboxId },
+      eventSource: { eventSource: OUTBOX_SOURCE },
+      delivered: {
+        topic: OUTBOX_SOURCE,
+        partition: 0,
+        offset: Number(entry.outboxId),
+        timestamp: entry.lastSeenAt.getTime(),
+        timestampType: 'CREATE_TIME',
+        key: Buffer.from(entry.userId).toString('base64'),
+        value: Buffer.from(JSON.stringify(entry.payload)).toString('base64'),
+        headers: [{ batch_id: [...Buffer.from(entry.batchId)] }, { outbox_id: [...Buffer.from(entry.outboxId)] }],
+      },
     }));
-    const { accepted: good, dead } = await acceptOrDeadLetter(sources, 'publish', ({ entry, headers }): OutMessage => {
+    const { accepted: good, dead } = await acceptOrDeadLetter(sources, deps.invocation, ({ entry }): OutMessage => {
       let value: Buffer;
       try {
         value = deps.codec.encode(
@@ -51,7 +59,7 @@ export async function publishOutbox(deps: PublishDeps, options: { batchSize: num
       } catch (err) {
         throw new RecordFault(`payload does not fit ${rawUserSchema.name}: ${(err as Error).message}`);
       }
-      return { key: entry.userId, value, headers };
+      return { key: entry.userId, value, headers: { batch_id: entry.batchId, outbox_id: entry.outboxId } };
     });
     await deps.writer.send([
       { topic: deps.topics.raw, messages: good },

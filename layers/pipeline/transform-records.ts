@@ -1,23 +1,25 @@
 /**
- * transform: users.raw → users.clean. Each record is decoded (Confluent wire format, writer schema
- * from the registry), flattened by the pure toCleanUser, and re-encoded with the clean schema. The
- * user was validated once, at fetch; what can go wrong since is decoding and encoding. A record that
- * cannot be decoded or encoded goes to users.dlq with its reason and the batch goes on; an
- * infrastructure failure (registry, broker) throws so the whole batch is retried.
+ * transform: users.raw → users.clean. Each record's value arrives decoded by the event source
+ * mapping (JSON, read through rawUserJson), is flattened by the pure toCleanUser, and is encoded
+ * with the clean schema (Avro, Confluent wire format). The user was validated once, at fetch; what
+ * can go wrong since is a value that does not fit RawUser and a clean user that does not fit
+ * CleanUser. Such a record goes to users.dlq and the batch goes on; an infrastructure failure
+ * (registry, broker) throws so the whole batch is retried.
  */
-import { cleanUserSchema, fromRawAvro, rawUserType, type RawUserRecord } from '../domain/avro';
-import { recordName, type KafkaRecordIn } from '../domain/kafka-records';
+import { cleanUserSchema, fromRawAvro, type RawUserRecord } from '../domain/avro';
 import { RecordFault } from '../domain/faults';
+import { type KafkaRecordIn, recordName } from '../domain/kafka-records';
 import { type CleanUser, toCleanUser } from '../domain/transform';
 import type { Log } from '../logging/logger';
 import { acceptOrDeadLetter } from './dead-letter';
-import { decodeValue } from './decode';
+import type { Invocation } from './invocation';
 import type { OutMessage, RegisteredSchema, SchemaCodec, TopicWriter } from './ports';
 
 export interface TransformDeps {
   writer: TopicWriter;
   codec: SchemaCodec;
   topics: { clean: string; dlq: string };
+  invocation: Invocation;
   log: Log;
 }
 
@@ -36,10 +38,14 @@ function encodeClean(codec: SchemaCodec, schema: RegisteredSchema, user: CleanUs
   }
 }
 
-export async function transformRecords(deps: TransformDeps, records: KafkaRecordIn[]): Promise<TransformReport> {
+export async function transformRecords(deps: TransformDeps, records: KafkaRecordIn<RawUserRecord>[]): Promise<TransformReport> {
   const schema = await deps.codec.register(`${deps.topics.clean}-value`, cleanUserSchema);
-  const { accepted: clean, dead } = await acceptOrDeadLetter(records, 'transform', async (record): Promise<OutMessage> => {
-    const raw = fromRawAvro(await decodeValue<RawUserRecord>(deps.codec, record, rawUserType));
+  const {
+    accepted: clean,
+    dead,
+    firstReason,
+  } = await acceptOrDeadLetter(records, deps.invocation, (record): OutMessage => {
+    const raw = fromRawAvro(record.value());
     const user = toCleanUser(raw.user);
     return { key: user.id, value: encodeClean(deps.codec, schema, user), headers: { batch_id: raw.meta.batch_id, source_offset: recordName(record) } };
   });
@@ -47,6 +53,6 @@ export async function transformRecords(deps: TransformDeps, records: KafkaRecord
     { topic: deps.topics.clean, messages: clean },
     { topic: deps.topics.dlq, messages: dead },
   ]);
-  if (dead.length) deps.log.warn('records dead-lettered', { deadLettered: dead.length, firstReason: dead[0]?.headers?.reason?.toString() });
+  if (dead.length) deps.log.warn('records dead-lettered', { deadLettered: dead.length, firstReason });
   return { received: records.length, transformed: clean.length, deadLettered: dead.length };
 }

@@ -17,20 +17,15 @@ import type {
   TopicWriter,
 } from '../../layers/pipeline/ports';
 
-/** Schema texts by id; the same text under any subject is the same id, as in Confluent. */
+/** Schema ids by text; the same text under any subject is the same id, as in Confluent. */
 export function memorySchemaStore(): SchemaStore & { down: boolean } {
   const ids = new Map<string, number>();
-  const texts: string[] = [];
   const store = {
     down: false,
     async register(_subject: string, text: string): Promise<number> {
       if (store.down) throw new Error('registry unreachable');
-      if (!ids.has(text)) ids.set(text, texts.push(text));
+      if (!ids.has(text)) ids.set(text, ids.size + 1);
       return ids.get(text)!;
-    },
-    async schemaText(id: number): Promise<string | undefined> {
-      if (store.down) throw new Error('registry unreachable');
-      return texts[id - 1];
     },
   };
   return store;

@@ -1,5 +1,4 @@
 import { InvalidRequestError, parseFetchRequest, parsePersistBatch } from '../../layers/domain/requests';
-import { flattenKafkaEvent, KafkaEventError, recordName } from '../../layers/domain/kafka-records';
 import { batchIdFor } from '../../layers/pipeline/fetch-users';
 
 describe('parseFetchRequest', () => {
@@ -45,42 +44,5 @@ describe('parsePersistBatch', () => {
       'persist: users[0].login.uuid must be a lower-case UUID, got "not-a-uuid"',
     );
     expect(() => parsePersistBatch({ batchId: 'b', users: [null] })).toThrow('persist: users[0].login.uuid must be a lower-case UUID, got undefined');
-  });
-});
-
-describe('flattenKafkaEvent', () => {
-  const event = {
-    eventSource: 'SelfManagedKafka',
-    bootstrapServers: '127.0.0.1:9092',
-    records: {
-      'users.raw-0': [
-        {
-          topic: 'users.raw',
-          partition: 0,
-          offset: 15,
-          timestamp: 1700000000000,
-          timestampType: 'CREATE_TIME',
-          key: Buffer.from('k').toString('base64'),
-          value: Buffer.from('v').toString('base64'),
-          headers: [{ reason: [104, 105] }],
-        },
-      ],
-      'users.raw-1': [{ topic: 'users.raw', partition: 1, offset: 3, timestamp: 1700000000001, timestampType: 'CREATE_TIME', headers: [] }],
-    },
-  };
-
-  it('decodes base64 keys, values and byte-array headers; a missing value stays null', () => {
-    const records = flattenKafkaEvent(event);
-    expect(records).toHaveLength(2);
-    expect(records[0]).toMatchObject({ topic: 'users.raw', partition: 0, offset: 15, headers: { reason: 'hi' } });
-    expect(records[0]?.key?.toString()).toBe('k');
-    expect(records[0]?.value?.toString()).toBe('v');
-    expect(records[1]?.value).toBeNull();
-    expect(recordName(records[1]!)).toBe('users.raw-1@3');
-  });
-
-  it('refuses an event that is not a Kafka event', () => {
-    expect(() => flattenKafkaEvent({ Records: [] })).toThrow(KafkaEventError);
-    expect(() => flattenKafkaEvent({ records: { 'a-0': 'x' } })).toThrow('records["a-0"] is not an array');
   });
 });

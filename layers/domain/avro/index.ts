@@ -1,6 +1,7 @@
 /** Avro for the pipeline's topics: users.raw (RawUser) and users.clean (CleanUser). */
 export { avroTypeOptions, recordType, TimestampMillisType, UuidType } from './logical-types';
 export type { AvroRecordSchema, AvroSchema } from './logical-types';
-export { rawUserSchema, rawUserType, toRawAvro, fromRawAvro } from './raw-user';
+export { mappingJsonSchema } from './mapping-json';
+export { rawUserJson, rawUserSchema, rawUserType, toRawAvro, fromRawAvro } from './raw-user';
 export type { RawUserMeta, RawUserRecord } from './raw-user';
-export { cleanUserSchema, cleanUserType } from './clean-user';
+export { cleanUserJson, cleanUserSchema, cleanUserType } from './clean-user';

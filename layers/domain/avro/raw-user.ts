@@ -5,8 +5,10 @@
  * for field as the API sent it (postcode string or long, id.value nullable, dates as ISO strings).
  */
 import type { Type } from 'avsc';
+import type { z } from 'zod';
 import type { RandomUser } from '../randomuser';
 import { recordType, type AvroRecordSchema } from './logical-types';
+import { mappingJsonSchema } from './mapping-json';
 import rawUserSchemaJson from './raw-user.avsc.json';
 
 export const rawUserSchema = rawUserSchemaJson as AvroRecordSchema;
@@ -24,6 +26,9 @@ export interface RawUserRecord extends RawUserMeta {
   id: string;
   payload: RandomUser;
 }
+
+/** A users.raw value as the event source mapping delivers it (JSON), read into a RawUserRecord. */
+export const rawUserJson = mappingJsonSchema(rawUserSchema) as z.ZodType<RawUserRecord>;
 
 export function toRawAvro(user: RandomUser, meta: RawUserMeta): RawUserRecord {
   return { id: user.login.uuid, fetched_at: meta.fetched_at, batch_id: meta.batch_id, source: meta.source, payload: user };

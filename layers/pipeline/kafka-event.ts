@@ -1,0 +1,80 @@
+/**
+ * The records of a Kafka event for a stage (transform, sink), read with Powertools' kafkaConsumer
+ * and the stage's schema. The mapping delivers each value decoded through the schema registry, as
+ * JSON (docs/design.md); kafkaConsumer parses it lazily, when the stage reads `value()`, so a value
+ * that does not fit the schema is that record's fault (a RecordFault: dead-lettered, the batch goes
+ * on) and never the batch's.
+ */
+import { kafkaConsumer, SchemaType } from '@aws-lambda-powertools/kafka';
+import { KafkaConsumerParserError } from '@aws-lambda-powertools/kafka/errors';
+import type { ConsumerRecord, MSKEvent } from '@aws-lambda-powertools/kafka/types';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { RecordFault } from '../domain/faults';
+import { type DeliveredRecord, type EventSource, type KafkaRecordIn, recordName } from '../domain/kafka-records';
+
+/** A value the mapping decoded that does not fit the stage's schema: no retry can make it fit. */
+export class SchemaMismatchError extends RecordFault {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaMismatchError';
+  }
+}
+
+/** A value the mapping did not decode: its SchemaRegistryConfig is missing, which no record is to blame for. */
+export class UndecodedRecordError extends Error {
+  constructor(record: DeliveredRecord) {
+    super(`${recordName(record)} came without valueSchemaMetadata: its mapping must decode values (SchemaRegistryConfig, EventRecordFormat JSON)`);
+    this.name = 'UndecodedRecordError';
+  }
+}
+
+type Issue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+
+function describeIssues(issues: readonly Issue[]): string {
+  const shown = issues.slice(0, 3).map((issue) => {
+    const path = (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
+    return `${path || 'value'}: ${issue.message}`;
+  });
+  return issues.length > shown.length ? `${shown.join('; ')}; and ${issues.length - shown.length} more` : shown.join('; ');
+}
+
+function readValue<V>(consumed: ConsumerRecord<string, V>, delivered: DeliveredRecord, schemaName: string): V {
+  if (delivered.value === undefined || delivered.value === null) throw new RecordFault('record has no value (tombstone)');
+  if (!delivered.valueSchemaMetadata) throw new UndecodedRecordError(delivered);
+  try {
+    // Powertools' getter parses on every read; the stage reads it once.
+    return consumed.value;
+  } catch (err) {
+    if (!(err instanceof KafkaConsumerParserError)) throw err;
+    throw new SchemaMismatchError(`value does not fit ${schemaName}: ${describeIssues(err.cause as Issue[])}`);
+  }
+}
+
+function recordIn<V>(consumed: ConsumerRecord<string, V>, delivered: DeliveredRecord, eventSource: EventSource, schemaName: string): KafkaRecordIn<V> {
+  return {
+    topic: consumed.topic,
+    partition: consumed.partition,
+    offset: consumed.offset,
+    timestamp: consumed.timestamp,
+    key: consumed.key ?? null,
+    headers: Object.assign({}, ...(consumed.headers ?? [])),
+    value: () => readValue(consumed, delivered, schemaName),
+    delivered,
+    eventSource,
+  };
+}
+
+/** The event's records for a stage: kafkaConsumer with JSON values read through `valueSchema`. */
+export function kafkaEventReader<V>(valueSchema: z.ZodType<V>): (event: unknown, context: Context) => Promise<KafkaRecordIn<V>[]> {
+  const schemaName = valueSchema.description ?? 'the stage schema';
+  const consume = kafkaConsumer<string, V>(async ({ records }) => records, { value: { type: SchemaType.JSON, parserSchema: valueSchema } });
+  return async (event, context) => {
+    const consumed = (await consume(event as MSKEvent, context)) as ConsumerRecord<string, V>[];
+    // kafkaConsumer keeps the event's order, so its records pair with the ones delivered.
+    const { records: byPartition, eventSource, eventSourceArn, bootstrapServers } = event as MSKEvent;
+    const delivered = Object.values(byPartition).flat() as DeliveredRecord[];
+    const source: EventSource = { eventSource, eventSourceArn, bootstrapServers };
+    return consumed.map((record, i) => recordIn(record, delivered[i]!, source, schemaName));
+  };
+}
