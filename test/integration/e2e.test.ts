@@ -13,7 +13,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createCassandra } from '../../layers/adapters/cassandra';
-import { AvroCodec } from '../../layers/adapters/avro-codec';
+import { createAvroCodec } from '../../layers/adapters/schema-registry';
+import { rawUserSchema } from '../../layers/domain/avro';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 import { USERS_PER_PERSIST_CALL, type FetchReport } from '../../layers/pipeline/fetch-users';
@@ -94,7 +95,7 @@ describe('the pipeline under sls offline start', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: config.topics.clean, fromBeginning: true });
     const schemaId = await new Promise<number>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => resolve(AvroCodec.schemaIdOf(message.value!)) });
+      void consumer.run({ eachMessage: async ({ message }) => resolve(message.value![0] === 0 ? message.value!.readInt32BE(1) : -1) });
     });
     await consumer.disconnect();
     const schema = await fetch(`${config.schemaRegistry.url}/schemas/ids/${schemaId}`).then((r) => r.json() as Promise<{ schema: string }>);
@@ -128,11 +129,27 @@ describe('the pipeline under sls offline start', () => {
     await expectExactlyOnceInCassandra(ids);
   });
 
-  it('dead-letters a poison message on users.raw with its reason, and the stream goes on', async () => {
+  it('puts every poison record on users.dlq in one format, whether the mapping or transform gave up on it, and the stream goes on', async () => {
+    const codec = createAvroCodec(config.schemaRegistry);
+    const raw = await codec.register(`${config.topics.raw}-value`, rawUserSchema);
+    // A record the registry decodes but that is no RawUser: a schema of its own, registered for real.
+    const probe = await codec.register(`test.e2e.probe-${run}-value`, {
+      type: 'record',
+      name: 'Probe',
+      namespace: 'dev.tributary.test',
+      fields: [{ name: 'id', type: 'string' }],
+    });
+    // RawUser's schema id, then a one-character id and nothing more: a record cut short.
+    const corrupt = Buffer.from([0, 0, 0, 0, 0, 2, 0x61]);
+    corrupt.writeInt32BE(raw.id, 1);
+    const poisons: Record<string, Buffer> = {
+      [`unknown-id-${run}`]: Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]),
+      [`corrupt-${run}`]: corrupt,
+      [`not-a-user-${run}`]: codec.encode(probe, { id: 'not a user' }),
+    };
     const producer = createProducer(kafka);
     await producer.connect();
-    const key = `poison-${run}`;
-    await producer.send({ topic: config.topics.raw, messages: [{ key, value: Buffer.from([0, 0, 0, 0, 42, 1, 2, 3]) }] });
+    await producer.send({ topic: config.topics.raw, messages: Object.entries(poisons).map(([key, value]) => ({ key, value })) });
     await producer.disconnect();
     const { ids } = await fetchBatch('after-poison', 200);
     await expectExactlyOnceInCassandra(ids);
@@ -140,11 +157,33 @@ describe('the pipeline under sls offline start', () => {
     const consumer = kafka.consumer({ groupId: `e2e-dlq-reader-${run}` });
     await consumer.connect();
     await consumer.subscribe({ topic: config.topics.dlq, fromBeginning: true });
-    const reason = await new Promise<string>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => void (String(message.key) === key && resolve(String(message.headers?.reason))) });
+    const letters = new Map<string, { requestContext: { condition: string }; payload: { records: Record<string, { key: string; value: string }[]> } }>();
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const key = String(message.key);
+          if (!(key in poisons)) return;
+          letters.set(key, JSON.parse(String(message.value)));
+          if (letters.size === Object.keys(poisons).length) resolve();
+        },
+      });
     });
     await consumer.disconnect();
-    expect(reason).toMatch(/^WireFormatError: /);
+    const conditions = Object.fromEntries([...letters].map(([key, letter]) => [key, letter.requestContext.condition]));
+    expect(conditions).toEqual({
+      [`unknown-id-${run}`]: 'SCHEMA_NOT_FOUND',
+      [`corrupt-${run}`]: 'DESERIALIZATION_ERROR',
+      [`not-a-user-${run}`]: 'RecordRejected',
+    });
+    // Each carries its record in the event's own shape under payload.records, keyed as it was produced.
+    for (const [key, letter] of letters) {
+      const [record] = Object.values(letter.payload.records).flat();
+      expect(Buffer.from(record!.key, 'base64').toString()).toBe(key);
+    }
+    // The mapping's letters hold the bytes as produced; transform's, the value as the mapping decoded it.
+    const letterValue = (key: string) => Buffer.from(Object.values(letters.get(key)!.payload.records).flat()[0]!.value, 'base64');
+    expect(letterValue(`unknown-id-${run}`)).toEqual(poisons[`unknown-id-${run}`]);
+    expect(JSON.parse(letterValue(`not-a-user-${run}`).toString())).toEqual({ id: 'not a user' });
   });
 
   it('loses and duplicates nothing when the functions are SIGKILLed mid-stream and restarted', async () => {

@@ -4,16 +4,15 @@
  * one publisher at a time. Users come from the local randomuser generator.
  */
 import { randomUUID } from 'node:crypto';
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload } from 'kafkajs';
 import { loadConfig } from '../../layers/config';
-import { AvroCodec } from '../../layers/adapters/avro-codec';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { cassandraCreatedUsers } from '../../layers/adapters/created-users-store';
 import { createKafka, createProducer, kafkaTopicWriter } from '../../layers/adapters/kafka';
 import { postgresOutbox, postgresRawUsers } from '../../layers/adapters/raw-users-store';
 import { createPool } from '../../layers/adapters/postgres';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
-import type { KafkaRecordIn } from '../../layers/domain/kafka-records';
+import { cleanUserJson, rawUserJson } from '../../layers/domain/avro';
 import type { RandomUser } from '../../layers/domain/randomuser';
 import { logger } from '../../layers/logging/logger';
 import { persistUsers } from '../../layers/pipeline/persist-users';
@@ -21,6 +20,7 @@ import { publishOutbox } from '../../layers/pipeline/publish-outbox';
 import { sinkRecords } from '../../layers/pipeline/sink-records';
 import { transformRecords } from '../../layers/pipeline/transform-records';
 import { generateUsers } from '../../scripts/randomuser/generator';
+import { mappingRecords, type TopicMessage } from '../support/mapping-decoding';
 
 const config = loadConfig();
 const pool = createPool(config.postgres);
@@ -36,14 +36,18 @@ const run = randomUUID().slice(0, 8);
 const topics = { raw: `test.${run}.users.raw`, clean: `test.${run}.users.clean`, dlq: `test.${run}.users.dlq`, sole: `test.${run}.users.raw.sole` };
 const touchedIds: string[] = [];
 const quiet = { ...logger, warn: () => undefined, info: () => undefined } as unknown as typeof logger;
+const invocation = {
+  requestId: `pipeline-stages-${run}`,
+  functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:tributary-test',
+  executedVersion: '$LATEST',
+};
+const bootstrapServers = config.kafka.brokers.join(',');
 
 function users(seed: string, results: number): RandomUser[] {
   const generated = generateUsers({ results, seed, page: 1, nats: null, gender: null, now: new Date('2026-01-01T00:00:00Z') }) as unknown as RandomUser[];
   touchedIds.push(...generated.map((u) => u.login.uuid));
   return generated;
 }
-
-type TopicMessage = KafkaMessage & { partition: number };
 
 async function readAll(topic: string, expected: number): Promise<TopicMessage[]> {
   const consumer = kafka.consumer({ groupId: `test-read-${randomUUID()}` });
@@ -64,10 +68,6 @@ async function readAll(topic: string, expected: number): Promise<TopicMessage[]>
   });
   await consumer.disconnect();
   return seen;
-}
-
-function asRecords(topic: string, messages: KafkaMessage[]): KafkaRecordIn[] {
-  return messages.map((m, i) => ({ topic, partition: 0, offset: i, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: {} }));
 }
 
 beforeAll(async () => {
@@ -123,7 +123,7 @@ describe('publish → transform → sink', () => {
     await persistUsers({ rawUsers, triggerPublish: async () => undefined, log: quiet }, { batchId: `flow-${run}`, users: batch, rejected: [] });
     // Only this test's rows: other outbox rows (earlier runs, the live pipeline) are not ours to publish here.
     await pool.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND NOT (user_id = ANY($1::uuid[]))', [ids]);
-    const deps = { outbox, writer: kafkaTopicWriter(producer), codec, topics: { raw: topics.raw, dlq: topics.dlq }, log: quiet };
+    const deps = { outbox, writer: kafkaTopicWriter(producer), codec, topics: { raw: topics.raw, dlq: topics.dlq }, invocation, log: quiet };
     const [a, b] = await Promise.all([publishOutbox(deps, { batchSize: 40, maxBatches: 100 }), publishOutbox(deps, { batchSize: 40, maxBatches: 100 })]);
     expect(a.published + b.published).toBe(300);
     const left = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE user_id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
@@ -131,43 +131,62 @@ describe('publish → transform → sink', () => {
 
     const messages = await readAll(topics.raw, 300);
     expect(new Set(messages.map((m) => String(m.key)))).toEqual(new Set(ids));
-    const schemaId = AvroCodec.schemaIdOf(messages[0]!.value!);
+    expect(messages[0]!.value![0]).toBe(0);
+    const schemaId = messages[0]!.value!.readInt32BE(1);
     const registered = await fetch(`${config.schemaRegistry.url}/schemas/ids/${schemaId}`);
     expect(registered.status).toBe(200);
   });
 
-  it('transforms raw records to clean ones and dead-letters a poison message with its reason, the batch going on', async () => {
-    const raw = asRecords(topics.raw, await readAll(topics.raw, 300));
-    const poison: KafkaRecordIn = {
-      topic: topics.raw,
-      partition: 0,
-      offset: 999,
-      timestamp: Date.now(),
+  it('transforms raw records as the mapping delivers them, and dead-letters one that does not fit RawUser in the on-failure format', async () => {
+    // A record the registry decodes but that is no RawUser: a schema of its own, registered for real.
+    const probe = await codec.register(`test.${run}.probe-value`, {
+      type: 'record',
+      name: 'Probe',
+      namespace: 'dev.tributary.test',
+      fields: [{ name: 'id', type: 'string' }],
+    });
+    const poison: TopicMessage = {
       key: Buffer.from('poison'),
-      value: Buffer.from('{"not":"avro"}'),
+      value: codec.encode(probe, { id: 'not a user' }),
+      partition: 0,
+      offset: '999',
+      timestamp: String(Date.now()),
+      attributes: 0,
       headers: {},
     };
-    const report = await transformRecords({ writer: kafkaTopicWriter(producer), codec, topics: { clean: topics.clean, dlq: topics.dlq }, log: quiet }, [
+    const raw = await readAll(topics.raw, 300);
+    const records = await mappingRecords(rawUserJson, config.schemaRegistry.url, bootstrapServers, topics.raw, [
       ...raw.slice(0, 150),
       poison,
       ...raw.slice(150),
     ]);
-    expect(report).toEqual({ received: 301, transformed: 300, deadLettered: 1 });
+    const deps = { writer: kafkaTopicWriter(producer), codec, topics: { clean: topics.clean, dlq: topics.dlq }, invocation, log: quiet };
+    expect(await transformRecords(deps, records)).toEqual({ received: 301, transformed: 300, deadLettered: 1 });
 
     const [dead] = await readAll(topics.dlq, 1);
     expect(String(dead?.key)).toBe('poison');
-    expect(String(dead?.value)).toBe('{"not":"avro"}');
-    expect(String(dead?.headers?.reason)).toMatch(/^WireFormatError: not Confluent wire format/);
-    expect(dead?.headers).toMatchObject({ stage: Buffer.from('transform'), source_topic: Buffer.from(topics.raw), source_offset: Buffer.from('999') });
+    const document = JSON.parse(String(dead?.value));
+    expect(document).toMatchObject({
+      requestContext: { requestId: invocation.requestId, condition: 'RecordRejected' },
+      responsePayload: { errorType: 'SchemaMismatchError', errorMessage: expect.stringMatching(/^value does not fit RawUser: id: not a UUID; fetched_at: /) },
+      KafkaBatchInfo: { recordInfo: { offset: '999' } },
+    });
+    const [record] = document.payload.records[`${topics.raw}-0`];
+    expect(record).toMatchObject({
+      offset: 999,
+      key: Buffer.from('poison').toString('base64'),
+      valueSchemaMetadata: { dataFormat: 'AVRO', schemaId: String(probe.id) },
+    });
+    expect(JSON.parse(Buffer.from(record.value, 'base64').toString())).toEqual({ id: 'not a user' });
   });
 
   it('sinks clean records into Cassandra exactly once per user, however often they are replayed', async () => {
-    const clean = asRecords(topics.clean, await readAll(topics.clean, 300));
+    const clean = await mappingRecords(cleanUserJson, config.schemaRegistry.url, bootstrapServers, topics.clean, await readAll(topics.clean, 300));
     const deps = {
       createdUsers: cassandraCreatedUsers(cassandra, config.cassandra.writeConcurrency),
       writer: kafkaTopicWriter(producer),
-      codec,
       topics: { dlq: topics.dlq },
+      invocation,
       log: quiet,
     };
     expect(await sinkRecords(deps, clean)).toEqual({ received: 300, written: 300, deadLettered: 0 });
@@ -213,7 +232,7 @@ describe('one publisher at a time', () => {
         },
       },
     }) as typeof producer;
-    const deps = { outbox, codec, topics: { raw: topics.sole, dlq: topics.dlq }, log: quiet };
+    const deps = { outbox, codec, topics: { raw: topics.sole, dlq: topics.dlq }, invocation, log: quiet };
     const draining = publishOutbox({ ...deps, writer: kafkaTopicWriter(heldProducer) }, { batchSize: 1000, maxBatches: 100 });
     await inSend;
 

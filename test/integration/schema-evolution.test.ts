@@ -1,14 +1,16 @@
 /**
  * Schema evolution against the real registry in BACKWARD mode: a compatible change (a new field
- * with a default) is registered and flows to readers of the old schema; an incompatible one is
- * refused with a clear, named error.
+ * with a default) is registered, and a record its writer wrote reaches the handler that knows only
+ * the old schema as the event source mapping delivers it (decoded with the writer's schema, JSON)
+ * and is read as the old schema's user; an incompatible change is refused with a clear, named error.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../layers/config';
 import { SchemaRegistrationError } from '../../layers/adapters/avro-codec';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
-import { cleanUserSchema, cleanUserType, type AvroRecordSchema } from '../../layers/domain/avro';
+import { type AvroRecordSchema, cleanUserJson, cleanUserSchema } from '../../layers/domain/avro';
 import type { CleanUser } from '../../layers/domain/transform';
+import { mappingRecords } from '../support/mapping-decoding';
 
 const config = loadConfig();
 const codec = createAvroCodec(config.schemaRegistry);
@@ -39,14 +41,27 @@ afterAll(async () => {
 });
 
 describe('schema evolution in BACKWARD mode', () => {
-  it('accepts a new optional field, and a reader of the old schema still decodes the new data', async () => {
+  it('accepts a new optional field, and the v1 handler reads what the v2 writer wrote', async () => {
     const v1 = await codec.register(subject, cleanUserSchema);
     const v2 = await codec.register(subject, evolved([...cleanUserSchema.fields, { name: 'middle_name', type: ['null', 'string'], default: null }]));
     expect(v2.id).not.toBe(v1.id);
-    const written = codec.encode(v2, { ...user, middle_name: 'Anne' });
-    const readAsV1 = await codec.decode<CleanUser>(written, cleanUserType);
-    expect(readAsV1).toEqual(user);
-    expect(await codec.decode<CleanUser>(codec.encode(v1, user), cleanUserType)).toEqual(user);
+    const message = (offset: number, value: Buffer) => ({
+      key: Buffer.from(user.id),
+      value,
+      partition: 0,
+      offset: String(offset),
+      timestamp: '0',
+      attributes: 0,
+      headers: {},
+    });
+    const [fromV2, fromV1] = await mappingRecords(cleanUserJson, config.schemaRegistry.url, config.kafka.brokers.join(','), 'users.clean', [
+      message(0, codec.encode(v2, { ...user, middle_name: 'Anne' })),
+      message(1, codec.encode(v1, user)),
+    ]);
+    expect(fromV2?.delivered.valueSchemaMetadata).toEqual({ dataFormat: 'AVRO', schemaId: String(v2.id) });
+    expect(JSON.parse(Buffer.from(fromV2?.delivered.value ?? '', 'base64').toString())).toMatchObject({ middle_name: 'Anne' });
+    expect(fromV2?.value()).toEqual(user);
+    expect(fromV1?.value()).toEqual(user);
   });
 
   it('refuses an incompatible change with a named error that says why', async () => {

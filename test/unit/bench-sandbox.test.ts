@@ -8,6 +8,7 @@ import { loadConfig } from '../../layers/config';
 type Yml = {
   provider: { environment: Record<string, string> };
   functions: Record<string, { events?: { kafka?: { topic: string; consumerGroupId: string } }[] }>;
+  resources: { extensions: Record<string, { Properties: { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: string } } }> };
 };
 
 describe("the benchmark's sandbox", () => {
@@ -41,12 +42,25 @@ describe("the benchmark's sandbox", () => {
       TOPIC_USERS_DLQ: 'bench.abc123.users.dlq',
     });
     expect(after.functions.transform?.events?.[0]?.kafka).toMatchObject({ topic: 'bench.abc123.users.raw', consumerGroupId: 'bench-abc123-transform' });
-    expect(after.functions.sink?.events?.[0]?.kafka).toMatchObject({ topic: 'bench.abc123.users.clean', consumerGroupId: 'bench-abc123-sink' });
+    expect(after.functions.sink?.events?.[0]?.kafka).toMatchObject({
+      topic: 'bench.abc123.users.clean',
+      consumerGroupId: 'bench-abc123-sink',
+      onFailureDestination: 'kafka://bench.abc123.users.dlq',
+    });
+    // The mappings' extensions under the logical ids osls gives the new topics, in the new groups.
+    expect(Object.keys(after.resources.extensions).sort()).toEqual([
+      'SinkEventSourceMappingKafkaBenchabc123usersclean',
+      'TransformEventSourceMappingKafkaBenchabc123usersraw',
+    ]);
+    expect(after.resources.extensions.SinkEventSourceMappingKafkaBenchabc123usersclean?.Properties.SelfManagedKafkaEventSourceConfig.ConsumerGroupId).toBe(
+      'bench-abc123-sink',
+    );
 
     // Put the project's values back: what remains must be the project's file exactly.
     for (const key of ['POSTGRES_DB', 'CASSANDRA_KEYSPACE', 'TOPIC_USERS_RAW', 'TOPIC_USERS_CLEAN', 'TOPIC_USERS_DLQ'])
       after.provider.environment[key] = before.provider.environment[key]!;
     for (const fn of ['transform', 'sink']) after.functions[fn]!.events![0]!.kafka = before.functions[fn]!.events![0]!.kafka;
+    after.resources = before.resources;
     expect(after).toEqual(before);
   });
 

@@ -95,4 +95,26 @@ describe('sls package', () => {
     });
     for (const m of mappings) expect(m.SelfManagedEventSource).toEqual({ Endpoints: { KafkaBootstrapServers: [expect.any(String)] } });
   });
+
+  it('has both mappings decode values through the schema registry as JSON, in provisioned mode, with the dlq topic as on-failure destination', () => {
+    const { topics, consumerGroups } = topology.kafka;
+    const mappings = Object.fromEntries(ofType('AWS::Lambda::EventSourceMapping'));
+    for (const [logicalId, group] of [
+      ['TransformEventSourceMappingKafkaUsersraw', consumerGroups.transform],
+      ['SinkEventSourceMappingKafkaUsersclean', consumerGroups.sink],
+    ] as const) {
+      expect(mappings[logicalId]?.Properties).toMatchObject({
+        SelfManagedKafkaEventSourceConfig: {
+          ConsumerGroupId: group,
+          SchemaRegistryConfig: {
+            SchemaRegistryURI: expect.stringMatching(/^https?:\/\//),
+            EventRecordFormat: 'JSON',
+            SchemaValidationConfigs: [{ Attribute: 'VALUE' }],
+          },
+        },
+        ProvisionedPollerConfig: { MinimumPollers: expect.any(Number), MaximumPollers: expect.any(Number) },
+        DestinationConfig: { OnFailure: { Destination: `kafka://${topics.dlq.name}` } },
+      });
+    }
+  });
 });

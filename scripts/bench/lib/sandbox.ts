@@ -115,9 +115,17 @@ async function deleteSubject(registryUrl: string, subject: string): Promise<void
   }
 }
 
+/** The logical id osls gives a kafka event's mapping (its naming.getKafkaEventLogicalId), for the functions here. */
+function kafkaMappingLogicalId(functionKey: string, topic: string): string {
+  const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  return `${upperFirst(functionKey)}EventSourceMappingKafka${upperFirst(topic.replace(/[^0-9A-Za-z]/g, ''))}`;
+}
+
 /**
  * Points a copy of serverless.yml at the sandbox: the functions' database, keyspace and topic
- * names, and the Kafka event sources' topics and consumer groups. Everything else is the file's.
+ * names, and the Kafka event sources' topics, consumer groups and on-failure topic, with the
+ * mappings' CloudFormation extensions renamed to the ids the new topics give them. Everything else
+ * is the file's.
  */
 export function pointServerlessYmlAt(file: string, sandbox: Sandbox): void {
   const doc = parseDocument(readFileSync(file, 'utf8'));
@@ -130,12 +138,19 @@ export function pointServerlessYmlAt(file: string, sandbox: Sandbox): void {
   set(['provider', 'environment', 'TOPIC_USERS_RAW'], sandbox.topics.raw);
   set(['provider', 'environment', 'TOPIC_USERS_CLEAN'], sandbox.topics.clean);
   set(['provider', 'environment', 'TOPIC_USERS_DLQ'], sandbox.topics.dlq);
-  for (const [fn, topic, group] of [
-    ['transform', sandbox.topics.raw, sandbox.groups.transform],
-    ['sink', sandbox.topics.clean, sandbox.groups.sink],
+  for (const [fn, role, group] of [
+    ['transform', 'raw', sandbox.groups.transform],
+    ['sink', 'clean', sandbox.groups.sink],
   ] as const) {
+    const topic = sandbox.topics[role];
     set(['functions', fn, 'events', 0, 'kafka', 'topic'], topic);
     set(['functions', fn, 'events', 0, 'kafka', 'consumerGroupId'], group);
+    set(['functions', fn, 'events', 0, 'kafka', 'onFailureDestination'], `kafka://${sandbox.topics.dlq}`);
+    const extension = ['resources', 'extensions', kafkaMappingLogicalId(fn, topology.kafka.topics[role].name)];
+    set([...extension, 'Properties', 'SelfManagedKafkaEventSourceConfig', 'ConsumerGroupId'], group);
+    const mapping = doc.getIn(extension);
+    doc.deleteIn(extension);
+    doc.setIn(['resources', 'extensions', kafkaMappingLogicalId(fn, topic)], mapping);
   }
   writeFileSync(file, doc.toString());
 }
