@@ -47,7 +47,7 @@ export class History {
 
   constructor(
     /** Rates are taken over at least this long, so one slow sample does not make a spike. */
-    private readonly windowMs = 10_000,
+    private readonly windowMs = 5000,
     private readonly keepMs = 15 * 60_000,
   ) {}
 

@@ -153,9 +153,7 @@ function drawRegistry(snapshot) {
     [['subject'], ['versions'], ['latest id', 1]],
     [
       ...pipeline.map((s) => [s.subject, s.versions.join(', '), s.latestId ?? '?']),
-      ...(others.length
-        ? [[{ text: `and ${others.length} other subjects (tests, benchmarks)`, className: 'note' }, { text: others.join(' · '), className: 'note' }, '']]
-        : []),
+      ...(others.length ? [[{ text: `and ${others.length} other subjects (tests, benchmarks)`, className: 'note' }, '', '']] : []),
     ],
   );
 }
