@@ -3,7 +3,7 @@
  * delivered to a no-op handler through `sls offline start`, against a bare kafkajs eachBatch
  * consumer reading the same backlog in the same run.
  *
- *   npm run bench:offline-kafka [-- --records 1000000 --partitions 4 --size 100 --registry-only --verbose]
+ *   npm run bench:offline-kafka [-- --records 1000000 --partitions 4 --size 100 --rounds 1 --registry-only --verbose]
  *
  * Two backlogs, two comparisons:
  * - plain JSON records: the plugin (no schema registry) against a consumer that only counts.
@@ -11,6 +11,9 @@
  * - Avro records in the Confluent wire format: the plugin with SchemaRegistryConfig (EventRecordFormat
  *   JSON: each value decoded with the writer's schema, rendered as JSON, base64) against a consumer
  *   that decodes the same Avro with avsc. Target: plugin / bare ≥ 0.6.
+ *
+ * --rounds N runs each comparison N times, interleaved, and reports medians (with the spread): on a
+ * machine shared with other work, one round can be off by half.
  *
  * A million records by default: at ~300k records/s for the bare consumer, fewer would measure the
  * start-up (handler loading, group join) more than the delivery rate. The plugin runs
@@ -48,6 +51,7 @@ interface Options {
   records: number;
   partitions: number;
   size: number;
+  rounds: number;
   /** Only the schema-registry comparison (for profiling it). */
   registryOnly: boolean;
   /** Print the sls offline output (one line per batch), stamped with ms since the group join. */
@@ -56,9 +60,10 @@ interface Options {
 
 interface Row {
   name: string;
-  run: Run;
-  /** The run this one is compared with, and the target ratio. */
-  against?: { run: Run; target: number };
+  /** One per round. */
+  runs: Run[];
+  /** The runs this one is compared with, and the target ratio. */
+  against?: { runs: Run[]; target: number };
 }
 
 function readOptions(): Options {
@@ -67,6 +72,7 @@ function readOptions(): Options {
       records: { type: 'string', default: '1000000' },
       partitions: { type: 'string', default: '4' },
       size: { type: 'string', default: '100' },
+      rounds: { type: 'string', default: '1' },
       'registry-only': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
@@ -75,6 +81,7 @@ function readOptions(): Options {
     records: Number(values.records),
     partitions: Number(values.partitions),
     size: Number(values.size),
+    rounds: Math.max(1, Number(values.rounds)),
     registryOnly: values['registry-only'],
     verbose: values.verbose,
   };
@@ -117,17 +124,47 @@ async function registerBenchSchema(registryUrl: string, topic: string): Promise<
   return ((await response.json()) as { id: number }).id;
 }
 
+/** Runs the bare consumer and the plugin runs in turn, `rounds` times, into rows against the bare one. */
+async function compare(
+  rounds: number,
+  bare: { name: string; run: () => Promise<Run> },
+  plugins: { name: string; run: () => Promise<Run> }[],
+  target: number,
+): Promise<Row[]> {
+  const bareRow: Row = { name: bare.name, runs: [] };
+  const pluginRows: Row[] = plugins.map(({ name }) => ({ name, runs: [], against: { runs: bareRow.runs, target } }));
+  for (let round = 0; round < rounds; round++) {
+    bareRow.runs.push(await bare.run());
+    for (const [i, plugin] of plugins.entries()) pluginRows[i]?.runs.push(await plugin.run());
+  }
+  return [bareRow, ...pluginRows];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 function report(rows: Row[], records: number): void {
-  const perSecond = (run: Run) => records / (run.totalMs / 1000);
-  const ms = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
+  const perSecond = (runs: Run[]) => records / (median(runs.map((run) => run.totalMs)) / 1000);
+  const count = (value: number) => Math.round(value).toLocaleString('en-US');
+  const spread = (runs: Run[]) => {
+    if (runs.length < 2) return '';
+    const rates = runs.map((run) => records / (run.totalMs / 1000));
+    return ` (${count(Math.min(...rates))}–${count(Math.max(...rates))})`;
+  };
   console.log(`  ${''.padEnd(46)}${'delivered'.padStart(20)}${'first'.padStart(12)}${'all'.padStart(12)}   ratio (target)`);
-  for (const { name, run, against } of rows) {
-    const ratio = against && perSecond(run) / perSecond(against.run);
+  for (const { name, runs, against } of rows) {
+    if (runs.length === 0) continue;
+    const ratio = against && perSecond(runs) / perSecond(against.runs);
     const verdict = against && ratio !== undefined ? `   ${ratio.toFixed(2)} (≥ ${against.target}) ${ratio >= against.target ? 'met' : 'NOT met'}` : '';
     console.log(
-      `  ${name.padEnd(46)}${Math.round(perSecond(run)).toLocaleString('en-US').padStart(10)} records/s${ms(run.firstMs)} ms${ms(run.totalMs)} ms${verdict}`,
+      `  ${name.padEnd(46)}${count(perSecond(runs)).padStart(10)} records/s${count(median(runs.map((r) => r.firstMs))).padStart(9)} ms` +
+        `${count(median(runs.map((r) => r.totalMs))).padStart(9)} ms${verdict}${spread(runs)}`,
     );
   }
+  if (rows.some((row) => row.runs.length > 1)) console.log('  medians of the rounds; (min–max records/s)');
 }
 
 async function main(): Promise<void> {
@@ -156,18 +193,17 @@ async function main(): Promise<void> {
         params: { topic: plainTopic, brokers },
         verbose: options.verbose,
       };
-      const bare = await bareConsumer(kafka, admin, backlog);
-      rows.push({ name: `JSON records of ~${options.size} bytes: bare kafkajs eachBatch`, run: bare });
-      rows.push({
-        name: '  plugin, worker threads (default)',
-        run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: false }),
-        against: { run: bare, target: TARGETS.plain },
-      });
-      rows.push({
-        name: '  plugin, --useInProcess',
-        run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: true }),
-        against: { run: bare, target: TARGETS.plain },
-      });
+      rows.push(
+        ...(await compare(
+          options.rounds,
+          { name: `JSON records of ~${options.size} bytes: bare kafkajs eachBatch`, run: () => bareConsumer(kafka, admin, backlog) },
+          [
+            { name: '  plugin, worker threads (default)', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: false }) },
+            { name: '  plugin, --useInProcess', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: true }) },
+          ],
+          TARGETS.plain,
+        )),
+      );
     }
 
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: registryTopic, numPartitions: options.partitions }] });
@@ -187,18 +223,18 @@ async function main(): Promise<void> {
       params: { topic: registryTopic, brokers, registry: config.schemaRegistry.url },
       verbose: options.verbose,
     };
-    const bare = await bareConsumer(kafka, admin, backlog, await avroDecoder(config.schemaRegistry.url, schemaId));
-    rows.push({ name: 'Avro records (Confluent): bare kafkajs + avsc decode', run: bare });
-    rows.push({
-      name: '  plugin, JSON decoding, worker threads',
-      run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: false }),
-      against: { run: bare, target: TARGETS.registry },
-    });
-    rows.push({
-      name: '  plugin, JSON decoding, --useInProcess',
-      run: await pluginConsumer(admin, backlog, { ...plugin, inProcess: true }),
-      against: { run: bare, target: TARGETS.registry },
-    });
+    const decode = await avroDecoder(config.schemaRegistry.url, schemaId);
+    rows.push(
+      ...(await compare(
+        options.rounds,
+        { name: 'Avro records (Confluent): bare kafkajs + avsc decode', run: () => bareConsumer(kafka, admin, backlog, decode) },
+        [
+          { name: '  plugin, JSON decoding, worker threads', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: false }) },
+          { name: '  plugin, JSON decoding, --useInProcess', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: true }) },
+        ],
+        TARGETS.registry,
+      )),
+    );
   } finally {
     report(rows, options.records);
     if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => undefined);
