@@ -2,11 +2,15 @@
  * npm run status [-- --json]: the status page's figures in a terminal. Asks the status server of a
  * running `npm start` (its counts since it started, rates, history); with none, reads the sources
  * once itself (totals as read; counts since start are then 0 and rates unknown).
+ *
+ * npm run status -- --serve [--port N] [--functions-log FILE]: the status page on its own, for
+ * functions started some other way (the benchmark's); stops on SIGINT or SIGTERM.
  */
 import { loadConfig } from '../../layers/config';
 import { createContext } from '../stack/context';
 import { formatSnapshot } from './format';
 import { StatusSampler } from './sampler';
+import { startStatusServer } from './server';
 import type { StatusSnapshot } from './snapshot';
 
 async function fromServer(url: string): Promise<StatusSnapshot | undefined> {
@@ -31,7 +35,25 @@ async function readOnce(): Promise<StatusSnapshot> {
   }
 }
 
+function option(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const ctx = createContext(() => undefined);
+  const port = Number(option(argv, '--port') ?? ctx.config.statusPage.port);
+  const server = await startStatusServer({ config: ctx.config, ctx, functionsLog: option(argv, '--functions-log') ?? ctx.logFile('functions'), port });
+  process.stdout.write(`${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+}
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--serve')) return serve(argv);
   const url = `http://127.0.0.1:${loadConfig().statusPage.port}`;
   let snapshot = await fromServer(url);
   if (!snapshot) {
