@@ -8,6 +8,7 @@
 import { KafkaSelfManagedEventSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { FailureDocument } from '../../../plugins/offline-kafka/destinations';
 import { readInvocations } from '../../fixtures/offline-kafka/probe';
+import { freePort } from '../../support/ports';
 import { committedOffsets, deliveries, eventually, offsetsOf, readTopic, useFixture } from './harness';
 import {
   confluentFrame,
@@ -16,6 +17,7 @@ import {
   REGISTRY_CONSUMERS,
   REGISTRY_TOPICS,
   REGISTRY_URL,
+  RegistryGate,
   registerSchema,
   UNKNOWN_SCHEMA_ID,
   USER_V1,
@@ -24,12 +26,17 @@ import {
   userV2,
 } from './registry-support';
 
+// The gated mapping's registry URL is known once the gate has its port (before sls offline starts).
+const params = { registry: REGISTRY_URL, gatedRegistry: '' };
+let gate: RegistryGate;
 const { run, kafka, admin, producer, offline } = useFixture({
   topics: REGISTRY_TOPICS,
   consumers: REGISTRY_CONSUMERS,
   config: 'serverless.registry.yml',
-  params: { registry: REGISTRY_URL },
+  params,
   beforeStart: async () => {
+    gate = new RegistryGate(await freePort());
+    params.gatedRegistry = gate.url;
     ids.v1 = await registerSchema(subjects.value, USER_V1);
     ids.v2 = await registerSchema(subjects.value, USER_V2);
     ids.key = await registerSchema(subjects.key, 'string');
@@ -43,7 +50,7 @@ const userKey = (key: string) => confluentFrame(ids.key, keyType.toBuffer(key));
 const base64Json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 const recordsOf = (functionKey: string) => deliveries(run, functionKey).flatMap((invocation) => Object.values(invocation.event.records).flat());
 
-afterAll(() => Promise.all([deleteSubject(subjects.value), deleteSubject(subjects.key)]));
+afterAll(() => Promise.all([deleteSubject(subjects.value), deleteSubject(subjects.key), gate?.shut()]));
 
 describe('EventRecordFormat JSON, KEY and VALUE validated', () => {
   it("delivers AWS's record shape: base64 JSON with keySchemaMetadata/valueSchemaMetadata, read by Powertools as a v1 handler", async () => {
@@ -181,5 +188,28 @@ describe('filter patterns with a schema registry', () => {
     expect(offline().matching(/registryFiltered ← \S+-0: dropped offsets 4-4 \(1 record\) \(SCHEMA_NOT_FOUND: .*\): no on-failure destination/)).toHaveLength(
       1,
     );
+  });
+});
+
+describe('a schema registry that cannot be reached', () => {
+  it('holds the records, commits nothing and retries after the reconnect backoff; they are delivered once it answers', async () => {
+    const topic = run.topic('registry-gated');
+    await producer.send({ topic, acks: -1, messages: [0, 1].map((n) => ({ value: user(ids.v1, { name: `held-${n}`, country: 'NL', age: n }) })) });
+    await offline().waitForLine(
+      /registryGated ← \S+-0: schema registry unavailable \(http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7\/schemas\/ids\/\d+\): .*; retrying in 200 ms/,
+    );
+    await offline().waitForLine(/registryGated ← \S+-0: schema registry unavailable/, 5_000, offline().lines.length);
+    expect(deliveries(run, 'registryGated')).toEqual([]);
+    expect(await committedOffsets(admin, run.groupId('registryGated', 'registry-gated'), topic)).toEqual([-1]);
+
+    await gate.open();
+    await eventually(
+      () => committedOffsets(admin, run.groupId('registryGated', 'registry-gated'), topic),
+      (offsets) => offsets[0] === 2,
+    );
+    expect(recordsOf('registryGated').map((record) => Buffer.from(record.value ?? '', 'base64').toString())).toEqual([
+      JSON.stringify({ name: 'held-0', country: 'NL', age: 0 }),
+      JSON.stringify({ name: 'held-1', country: 'NL', age: 1 }),
+    ]);
   });
 });
