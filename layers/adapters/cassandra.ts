@@ -3,6 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, auth, policies, types } from 'cassandra-driver';
 import type { Config } from '../config';
+import { describeAccessFailure, tlsOptions } from './access';
+import { cassandraAuthProvider, keyspacesGuard } from './cassandra-auth';
+
+/** Where and which keyspace; TLS and authentication default to none (a test node of its own). */
+export type CassandraConnection = Omit<Config['cassandra'], 'tls' | 'auth'> & Partial<Pick<Config['cassandra'], 'tls' | 'auth'>>;
 
 export interface CassandraOptions {
   /** Omit to connect without a keyspace (provisioning creates it). */
@@ -11,18 +16,24 @@ export interface CassandraOptions {
   password?: string;
 }
 
-export function createCassandra(config: Config['cassandra'], options: CassandraOptions = {}): Client {
+export function createCassandra(config: CassandraConnection, options: CassandraOptions = {}): Client {
   const keyspace = options.keyspace === undefined ? config.keyspace : (options.keyspace ?? undefined);
-  return new Client({
+  const sslOptions = tlsOptions(config.tls);
+  const client = new Client({
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
     keyspace,
-    authProvider: options.username ? new auth.PlainTextAuthProvider(options.username, options.password ?? '') : undefined,
+    authProvider: options.username ? new auth.PlainTextAuthProvider(options.username, options.password ?? '') : cassandraAuthProvider(config.auth),
+    ...(sslOptions ? { sslOptions } : {}),
     queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
     socketOptions: { connectTimeout: 5000, readTimeout: 15_000 },
     // The default backs off to 10 minutes; a node back from a restart should be used within seconds.
     policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 5000, false) },
   });
+  const connect = client.connect.bind(client) as () => Promise<void>;
+  // A refused connection names its cause (certificate, credentials) instead of "All host(s) tried".
+  Object.assign(client, { connect: () => connect().catch((err: unknown) => Promise.reject(describeAccessFailure('cassandra', err))) });
+  return config.auth?.mechanism === 'sigv4' ? keyspacesGuard(client) : client;
 }
 
 /** CQL statements of a schema file: comments dropped, split on the semicolons that end them. */

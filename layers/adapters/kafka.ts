@@ -1,8 +1,13 @@
 /** Kafka adapter: the only place the pipeline builds kafkajs clients. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, KafkaJSAggregateError, type LogEntry, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, KafkaJSAggregateError, type LogEntry, logLevel, Partitioners, type ITopicConfig, type Producer } from 'kafkajs';
 import type { Config, TopicSpec } from '../config';
 import type { TopicWriter } from '../pipeline/ports';
+import { describeAccessFailure, tlsOptions } from './access';
+import { kafkaSasl } from './kafka-auth';
+
+/** Brokers and client id; TLS and authentication default to none (a test broker of its own). */
+export type KafkaConnection = Pick<Config['kafka'], 'brokers' | 'clientId'> & Partial<Pick<Config['kafka'], 'tls' | 'auth'>>;
 
 export interface KafkaClientOptions {
   clientId?: string;
@@ -14,16 +19,35 @@ export interface KafkaClientOptions {
   log?: (line: string) => void;
 }
 
-export function createKafka(config: Config['kafka'], options: KafkaClientOptions = {}): Kafka {
-  return new Kafka({
+export function createKafka(config: KafkaConnection, options: KafkaClientOptions = {}): Kafka {
+  const ssl = tlsOptions(config.tls);
+  const sasl = kafkaSasl(config.auth);
+  const kafka = new Kafka({
     clientId: options.clientId ?? config.clientId,
     brokers: config.brokers,
+    ...(ssl ? { ssl } : {}),
+    ...(sasl ? { sasl } : {}),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: 30_000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
     logLevel: options.logLevel ?? logLevel.WARN,
     ...(options.log ? { logCreator: lineLogCreator(options.log) } : {}),
   });
+  return describingRefusals(kafka);
+}
+
+/** Every client the Kafka object makes says why the broker refused it (certificate, SASL) when connect fails. */
+function describingRefusals(kafka: Kafka): Kafka {
+  const described = <T extends Producer | Consumer | Admin>(client: T): T => {
+    const connect = client.connect.bind(client);
+    client.connect = () => connect().catch((err: unknown) => Promise.reject(describeAccessFailure('kafka', err)));
+    return client;
+  };
+  const { producer, consumer, admin } = kafka;
+  kafka.producer = (config) => described(producer.call(kafka, config));
+  kafka.consumer = (config) => described(consumer.call(kafka, config));
+  kafka.admin = (config) => described(admin.call(kafka, config));
+  return kafka;
 }
 
 /** kafkajs' log entries as JSON lines to a sink of our choosing (kafkajs' default writes to the console). */

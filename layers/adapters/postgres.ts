@@ -3,14 +3,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
 import type { Config } from '../config';
+import { tlsOptions } from './access';
+import { postgresClientClass } from './postgres-auth';
 
-export function createPool(config: Config['postgres'], options: Partial<PoolConfig> = {}): Pool {
+/** Where and as whom; TLS and a credentials secret default to none (the plain dev stacks). */
+export type PostgresConnection = Omit<Config['postgres'], 'tls' | 'credentials'> & Partial<Pick<Config['postgres'], 'tls' | 'credentials'>>;
+
+export function createPool(config: PostgresConnection, options: Partial<PoolConfig> = {}): Pool {
+  const ssl = tlsOptions(config.tls);
   return new Pool({
     host: config.host,
     port: config.port,
     database: config.database,
     user: config.user,
     password: config.password,
+    // Each new connection reads the credentials from their secret (cached) and names a refusal.
+    Client: postgresClientClass(config.credentials),
+    ...(ssl ? { ssl } : {}),
     max: 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 10_000,

@@ -2,7 +2,11 @@
  * The one module that reads the environment. Every setting has a documented default for the
  * native stack (infra/topology.json); containers and AWS differ only by these variables.
  */
+import { isSecure, readSecurity, type CassandraAuth, type KafkaAuth, type SecretRef, type TlsSettings } from './security';
 import { functionName, topology } from './topology';
+
+export type { CassandraAuth, KafkaAuth, SecretRef, TlsSettings } from './security';
+export { SecurityConfigError, secureStackFiles } from './security';
 
 export { functionName, topicSpecs, topology } from './topology';
 export type { FunctionKey, KafkaStage, Topology, TopicRole, TopicSpec } from './topology';
@@ -42,12 +46,15 @@ export interface StackPorts {
 
 export interface Config {
   host: string;
+  /** The local secure stack (TRIBUTARY_SECURE): its own host and home, TLS and credentials everywhere. */
+  secure: boolean;
   ports: StackPorts;
-  kafka: { brokers: string[]; clientId: string };
-  schemaRegistry: { url: string };
-  postgres: { host: string; port: number; database: string; user: string; password: string };
+  kafka: { brokers: string[]; clientId: string; tls: TlsSettings; auth: KafkaAuth };
+  schemaRegistry: { url: string; tls: TlsSettings; credentials: SecretRef | undefined };
+  /** `credentials`, when set, replaces user and password (which then serve the dev stacks only). */
+  postgres: { host: string; port: number; database: string; user: string; password: string; tls: TlsSettings; credentials: SecretRef | undefined };
   /** writeConcurrency: the sink's upserts in flight per batch. */
-  cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string; writeConcurrency: number };
+  cassandra: { contactPoints: string[]; localDataCenter: string; keyspace: string; writeConcurrency: number; tls: TlsSettings; auth: CassandraAuth };
   stack: { home: string; javaHome: string | undefined; cassandraHeap: string; kafkaHeap: string };
   randomUser: { baseUrl: string; timeoutMs: number; deadlineMs: number; maxRetries: number; maxResponseBytes: number; resultsPerRequest: number };
   topics: { raw: string; clean: string; dlq: string };
@@ -62,7 +69,11 @@ export interface Config {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const host = readString(env, 'TRIBUTARY_HOST', '127.0.0.1');
+  const secure = isSecure(env);
+  // The secure stack runs beside the plain one: same ports, another loopback address and home.
+  const host = readString(env, 'TRIBUTARY_HOST', secure ? '127.0.0.2' : '127.0.0.1');
+  const home = readString(env, 'TRIBUTARY_STACK_HOME', secure ? '.stack-secure' : '.stack');
+  const region = readString(env, 'AWS_REGION', 'us-east-1');
   // serverless-offline's default stage; the functions' deployed names carry it.
   const stage = readString(env, 'STAGE', 'dev');
   const ports: StackPorts = {
@@ -74,23 +85,28 @@ export function loadConfig(env: Env = process.env): Config {
     airflow: readInt(env, 'AIRFLOW_PORT', topology.ports.airflow),
     sparkUi: readInt(env, 'SPARK_UI_PORT', topology.ports.sparkUi),
   };
+  const registryUrl = readString(env, 'SCHEMA_REGISTRY_URL', `${secure ? 'https' : 'http'}://${host}:${ports.schemaRegistry}/apis/ccompat/v7`);
+  const security = readSecurity(env, home, region, registryUrl);
   return {
     host,
+    secure,
     ports,
     kafka: {
       brokers: readString(env, 'KAFKA_BROKERS', `${host}:${ports.kafka}`)
         .split(',')
         .map((b) => b.trim()),
       clientId: readString(env, 'KAFKA_CLIENT_ID', topology.kafka.clientId),
+      ...security.kafka,
     },
-    schemaRegistry: { url: readString(env, 'SCHEMA_REGISTRY_URL', `http://${host}:${ports.schemaRegistry}/apis/ccompat/v7`) },
+    schemaRegistry: { url: registryUrl, ...security.schemaRegistry },
     postgres: {
       host: readString(env, 'POSTGRES_HOST', host),
       port: ports.postgres,
       database: readString(env, 'POSTGRES_DB', topology.postgres.database),
       user: readString(env, 'POSTGRES_USER', topology.postgres.user),
-      // Dev default only; containers and AWS set POSTGRES_PASSWORD.
+      // The plain dev stacks' well-known password; AWS and the secure stack read POSTGRES_CREDENTIALS instead.
       password: readString(env, 'POSTGRES_PASSWORD', 'tributary'),
+      ...security.postgres,
     },
     cassandra: {
       contactPoints: readString(env, 'CASSANDRA_CONTACT_POINTS', `${host}:${ports.cassandra}`)
@@ -101,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
       // Cassandra acknowledges a write after its commit-log group window, so throughput grows with
       // writes in flight: 256 did 3x the rate of 64 alone (npm run bench, raw limits).
       writeConcurrency: readInt(env, 'CASSANDRA_WRITE_CONCURRENCY', 256),
+      ...security.cassandra,
     },
     randomUser: {
       // The live API by default; tests, benchmarks and offline runs point this at scripts/randomuser.
@@ -121,7 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     lambda: {
       // serverless-offline answers the Lambda API locally; unset on AWS so the SDK uses the real one.
       endpoint: env.LAMBDA_ENDPOINT || undefined,
-      region: readString(env, 'AWS_REGION', 'us-east-1'),
+      region,
       stage,
       persistFunction: readString(env, 'PERSIST_FUNCTION_NAME', functionName('persist', stage)),
       publishFunction: readString(env, 'PUBLISH_FUNCTION_NAME', functionName('publish', stage)),
@@ -138,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     statusPage: { port: readInt(env, 'STATUS_PORT', 3100) },
     stack: {
-      home: readString(env, 'TRIBUTARY_STACK_HOME', '.stack'),
+      home,
       javaHome: env.JAVA_HOME || undefined,
       cassandraHeap: readString(env, 'CASSANDRA_HEAP', '1G'),
       kafkaHeap: readString(env, 'KAFKA_HEAP', '512M'),
