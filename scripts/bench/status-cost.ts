@@ -9,7 +9,10 @@
  * and the difference the open page makes is printed, with screenshots of the open page idle and
  * under load (docs/status-idle.png, docs/status-load.png; --screenshots DIR to put them elsewhere).
  *
- *   npm run bench:status [-- --seconds 60 --users 1000 --every 5 --screenshots docs]
+ * Each round runs the five phases; the report gives each figure's median over the rounds (the machine
+ * may be shared: per-process CPU is what the page changes, the machine's total is context).
+ *
+ *   npm run bench:status [-- --rounds 2 --seconds 45 --users 1000 --every 5 --screenshots docs]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -49,11 +52,15 @@ function browserPid(profile: string): number | undefined {
   return main === undefined ? undefined : Number(main);
 }
 
-async function serveStatus(functionsLog: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [TSX, 'scripts/status/cli.ts', '--serve', '--port', '0', '--functions-log', functionsLog], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function serveStatus(functionsLog: string, mappingsFile: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [TSX, 'scripts/status/cli.ts', '--serve', '--port', '0', '--functions-log', functionsLog, '--mappings-file', mappingsFile],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /http:\/\/\S+/.exec(chunk.toString());
@@ -69,30 +76,46 @@ interface Phase {
   use: CpuUse;
 }
 
-function report(phases: Phase[], names: string[]): string {
-  const cores = (use: CpuUse, name: string): number => (use.sources.find((s) => s.name === name)?.seconds ?? 0) / use.wall;
-  const stack = (use: CpuUse): number => names.filter((n) => n !== 'browser').reduce((sum, n) => sum + cores(use, n), 0);
-  const pct = (n: number): string => `${(n * 100).toFixed(1)} %`;
-  const lines = [`| phase | ${names.join(' | ')} | stack without the browser | machine |`, `|---|${names.map(() => '---:|').join('')}---:|---:|`];
-  for (const { name, use } of phases) {
-    lines.push(`| ${name} | ${names.map((n) => pct(cores(use, n))).join(' | ')} | ${pct(stack(use))} | ${pct(use.machine / use.wall)} |`);
+const PHASES = ['idle, no status server', 'idle, page closed', 'idle, page open', 'load, page closed', 'load, page open'];
+
+function median(values: number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Per phase and process, the median over the rounds of its CPU as a share of one core; a process not there throughout a phase is left out of it. */
+function report(phases: Phase[]): string {
+  const names = [...new Set(phases.flatMap((p) => p.use.sources.map((s) => s.name)))];
+  const cores = (use: CpuUse, name: string): number | undefined => {
+    const seconds = use.sources.find((s) => s.name === name)?.seconds;
+    return seconds === undefined ? undefined : seconds / use.wall;
+  };
+  const stack = (use: CpuUse): number => names.filter((n) => n !== 'browser').reduce((sum, n) => sum + (cores(use, n) ?? 0), 0);
+  const of = (phase: string, read: (use: CpuUse) => number | undefined): number | undefined =>
+    median(phases.filter((p) => p.name === phase).flatMap((p) => read(p.use) ?? []));
+  const pct = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(1)} %`);
+  const lines = [`| phase | ${names.join(' | ')} | stack (all but the browser) | machine |`, `|---|${names.map(() => '---:|').join('')}---:|---:|`];
+  for (const phase of PHASES) {
+    const cells = names.map((n) => pct(of(phase, (use) => cores(use, n))));
+    lines.push(`| ${phase} | ${cells.join(' | ')} | ${pct(of(phase, stack))} | ${pct(of(phase, (use) => use.machine / use.wall))} |`);
   }
-  const byName = new Map(phases.map((p) => [p.name, p.use]));
-  const delta = (open: string, closed: string): string => {
-    const a = byName.get(open);
-    const b = byName.get(closed);
-    return a && b ? pct(stack(a) - stack(b)) : '?';
+  const delta = (a: string, b: string): string => {
+    const x = of(a, stack);
+    const y = of(b, stack);
+    return x === undefined || y === undefined ? '?' : pct(x - y);
   };
   lines.push(
     '',
-    `CPU as a share of one core. The open page adds ${delta('idle, page open', 'idle, page closed')} (idle) and ${delta('load, page open', 'load, page closed')} (under load) to the stack without the browser; the browser itself is its column.`,
-    `The status server with no page open adds ${delta('idle, page closed', 'idle, no status server')} (idle).`,
+    `Medians of ${phases.length / PHASES.length} rounds, CPU as a share of one core. The stack without the browser: the open page adds ${delta('idle, page open', 'idle, page closed')} idle and ${delta('load, page open', 'load, page closed')} under load; the status server with no page open adds ${delta('idle, page closed', 'idle, no status server')} idle.`,
   );
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(option('--seconds', '60'));
+  const seconds = Number(option('--seconds', '45'));
+  const rounds = Number(option('--rounds', '2'));
   const users = Number(option('--users', '1000'));
   const every = Number(option('--every', '5'));
   const shots = path.resolve(ROOT, option('--screenshots', 'docs'));
@@ -102,6 +125,7 @@ async function main(): Promise<void> {
   const randomUser = await startRandomUserServer({ port: 0 });
   const service = privateServiceDir(ROOT, 'status-cost');
   const functionsLog = ctx.logFile('functions-status-bench');
+  const mappingsFile = path.join(service.dir, '.stack', 'run', 'offline-kafka', 'metrics.json');
   const offline = await startOffline({
     root: ROOT,
     cwd: service.dir,
@@ -112,6 +136,7 @@ async function main(): Promise<void> {
   let statusServer: { child: ChildProcess; url: string } | undefined;
   let browser: Browser | undefined;
   let loading = false;
+  let fetches = 0;
   const phases: Phase[] = [];
   const sources = async (): Promise<CpuSource[]> => [
     ...(await status(ctx)).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
@@ -119,46 +144,60 @@ async function main(): Promise<void> {
     ...(statusServer ? [{ name: 'status server', pid: statusServer.child.pid! }] : []),
     ...(browser && browserPid(browser.profile) ? [{ name: 'browser', pid: browserPid(browser.profile)! }] : []),
   ];
-  const measure = async (name: string): Promise<void> => {
-    say(`${name}: ${seconds} s`);
+  const measure = async (name: string, round: number): Promise<void> => {
+    say(`round ${round}: ${name}, ${seconds} s`);
     const watched = await sources();
     const before = cpuSnapshot(watched);
     const began = Date.now();
     await sleep(seconds * 1000);
-    phases.push({ name, use: cpuUse(before, cpuSnapshot(watched), Date.now() - began) });
+    const after = cpuSnapshot(watched);
+    // A process replaced meanwhile (restarted by someone else) is not this phase's: its pid is gone.
+    phases.push({ name, use: cpuUse(before, after, Date.now() - began) });
   };
+  const fetchOnce = () =>
+    invokeFunction(lambda, functionName('fetch', ctx.config.lambda.stage), { seed: `status-bench-${process.pid}-${fetches++}`, results: users });
   const load = async (): Promise<void> => {
-    for (let i = 0; loading; i++) {
+    while (loading) {
       const began = Date.now();
-      await invokeFunction(lambda, functionName('fetch', ctx.config.lambda.stage), { seed: `status-bench-${process.pid}-${i}`, results: users });
+      await fetchOnce();
       await sleep(Math.max(0, every * 1000 - (Date.now() - began)));
     }
   };
   try {
-    await measure('idle, no status server');
-    statusServer = await serveStatus(functionsLog);
-    // Past the first reading and the dead-letter consumer's start.
-    await sleep(10_000);
-    await measure('idle, page closed');
+    // Warm: esbuild's bundles built, every function loaded once.
+    await fetchOnce();
+    await sleep(20_000);
     browser = await launchChromium(say);
-    const page = await browser.context.newPage();
-    await page.goto(statusServer.url);
-    await sleep(5000);
-    await measure('idle, page open');
-    await page.screenshot({ path: path.join(shots, 'status-idle.png'), fullPage: true });
-    await page.close();
-    loading = true;
-    const loader = load();
-    // The server samples fast for 30 s after the page's last request; the load settles meanwhile.
-    await sleep(35_000);
-    await measure('load, page closed');
-    const loaded = await browser.context.newPage();
-    await loaded.goto(statusServer.url);
-    await sleep(5000);
-    await measure('load, page open');
-    await loaded.screenshot({ path: path.join(shots, 'status-load.png'), fullPage: true });
-    loading = false;
-    await loader;
+    for (let round = 1; round <= rounds; round++) {
+      await measure(PHASES[0]!, round);
+      statusServer = await serveStatus(functionsLog, mappingsFile);
+      // Past the first reading and the dead-letter consumer's start.
+      await sleep(10_000);
+      await measure(PHASES[1]!, round);
+      const idle = await browser.context.newPage();
+      await idle.goto(statusServer.url);
+      await sleep(5000);
+      await measure(PHASES[2]!, round);
+      if (round === rounds) await idle.screenshot({ path: path.join(shots, 'status-idle.png'), fullPage: true });
+      await idle.close();
+      loading = true;
+      const loader = load();
+      // The server samples fast for 30 s after the page's last request; the load settles meanwhile.
+      await sleep(35_000);
+      await measure(PHASES[3]!, round);
+      const loaded = await browser.context.newPage();
+      await loaded.goto(statusServer.url);
+      await sleep(5000);
+      await measure(PHASES[4]!, round);
+      if (round === rounds) await loaded.screenshot({ path: path.join(shots, 'status-load.png'), fullPage: true });
+      await loaded.close();
+      loading = false;
+      await loader;
+      statusServer.child.kill('SIGINT');
+      statusServer = undefined;
+      // The last fetches drain before the next idle phase.
+      await sleep(20_000);
+    }
   } finally {
     loading = false;
     await browser?.close();
@@ -167,8 +206,7 @@ async function main(): Promise<void> {
     await randomUser.close();
     service.remove();
   }
-  const names = [...new Set(phases.flatMap((p) => p.use.sources.map((s) => s.name)))];
-  process.stdout.write(`${report(phases, names)}\n\nload: a fetch of ${users} users every ${every} s; each phase ${seconds} s; screenshots in ${shots}\n`);
+  process.stdout.write(`${report(phases)}\n\nload: a fetch of ${users} users every ${every} s; each phase ${seconds} s; screenshots in ${shots}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -3,14 +3,14 @@
  * running `npm start` (its counts since it started, rates, history); with none, reads the sources
  * once itself (totals as read; counts since start are then 0 and rates unknown).
  *
- * npm run status -- --serve [--port N] [--functions-log FILE]: the status page on its own, for
+ * npm run status -- --serve [--port N] [--functions-log FILE] [--mappings-file FILE]: the status page on its own, for
  * functions started some other way (the benchmark's); stops on SIGINT or SIGTERM.
  */
 import { loadConfig } from '../../layers/config';
 import { createContext } from '../stack/context';
 import { formatSnapshot } from './format';
 import { StatusSampler } from './sampler';
-import { startStatusServer } from './server';
+import { defaultMappingsFile, startStatusServer } from './server';
 import type { StatusSnapshot } from './snapshot';
 
 async function fromServer(url: string): Promise<StatusSnapshot | undefined> {
@@ -24,7 +24,13 @@ async function fromServer(url: string): Promise<StatusSnapshot | undefined> {
 
 async function readOnce(): Promise<StatusSnapshot> {
   const ctx = createContext(() => undefined);
-  const sampler = new StatusSampler({ config: ctx.config, ctx, functionsLog: ctx.logFile('functions'), kafkaLog: ctx.logFile('status') });
+  const sampler = new StatusSampler({
+    config: ctx.config,
+    ctx,
+    functionsLog: ctx.logFile('functions'),
+    mappingsFile: defaultMappingsFile(ctx),
+    kafkaLog: ctx.logFile('status'),
+  });
   try {
     await sampler.sample(true);
     // The dead-letter consumer has joined by now; a second reading has what it read.
@@ -43,7 +49,13 @@ function option(argv: string[], name: string): string | undefined {
 async function serve(argv: string[]): Promise<void> {
   const ctx = createContext(() => undefined);
   const port = Number(option(argv, '--port') ?? ctx.config.statusPage.port);
-  const server = await startStatusServer({ config: ctx.config, ctx, functionsLog: option(argv, '--functions-log') ?? ctx.logFile('functions'), port });
+  const server = await startStatusServer({
+    config: ctx.config,
+    ctx,
+    functionsLog: option(argv, '--functions-log') ?? ctx.logFile('functions'),
+    mappingsFile: option(argv, '--mappings-file'),
+    port,
+  });
   process.stdout.write(`${server.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -41,6 +41,22 @@ export function formatSnapshot(s: StatusSnapshot): string {
   lines.push('', 'partitions: group topic partition committed end lag');
   for (const p of s.partitions)
     lines.push(`  ${p.group} ${p.topic} ${p.partition} ${p.committed === undefined ? '-' : count(p.committed)} ${count(p.high)} ${count(p.lag)}`);
+  lines.push('', 'event source mappings (offline-kafka): state · pollers · polled · invoked · failed · to destination · committed · errors · lag');
+  for (const m of s.mappings?.mappings ?? []) {
+    const e = m.events;
+    const errors = Object.values(m.errors).reduce((sum, n) => sum + n, 0);
+    const counts = [
+      e.PolledEventCount,
+      e.InvokedEventCount,
+      e.FailedInvokeEventCount,
+      e.OnFailureDestinationDeliveredEventCount,
+      e.CommittedEventCount,
+      errors,
+      m.sumOffsetLag,
+    ];
+    lines.push(`  ${m.functionKey} ← ${m.topic} ${m.state} · ${m.pollers} · ${counts.map(count).join(' · ')}`);
+  }
+  if (!s.mappings) lines.push(`  ? (${s.sources.mappings.error})`);
   lines.push('', 'dead letters (latest)');
   for (const d of s.deadLetters?.latest.slice(0, 5) ?? []) {
     const source = d.source ? `${d.source.topic}-${d.source.partition}@${d.source.offset}` : '?';

@@ -21,6 +21,7 @@ import { readCassandra } from './sources/cassandra';
 import { DeadLetterTail } from './sources/dead-letters';
 import { FunctionsLog } from './sources/functions-log';
 import { endTotal, readKafka } from './sources/kafka';
+import { readMappings } from './sources/mappings';
 import { readPostgres } from './sources/postgres';
 import { readRegistry } from './sources/registry';
 import { readServices } from './sources/services';
@@ -30,6 +31,8 @@ export interface SamplerOptions {
   ctx: StackContext;
   /** The log the functions' output goes to (their EMF lines). */
   functionsLog: string;
+  /** plugins/offline-kafka's metrics file (serverless.yml's custom.offlineKafka.metricsFile). */
+  mappingsFile: string;
   /** Where the status server's Kafka client logs (a broker down: a line per retry). */
   kafkaLog: string;
   watchedEveryMs?: number;
@@ -51,7 +54,7 @@ const minus = (a: number | undefined, b: number | undefined): number | undefined
 
 export class StatusSampler {
   readonly startedAt = Date.now();
-  private readonly readings: Readings = { postgres: {}, kafka: {}, deadLetters: {}, cassandra: {}, registry: {}, services: {}, metrics: {} };
+  private readonly readings: Readings = { postgres: {}, kafka: {}, deadLetters: {}, cassandra: {}, registry: {}, services: {}, metrics: {}, mappings: {} };
   private readonly baselines = new Baselines();
   private readonly history = new History();
   private readonly pool: Pool;
@@ -163,6 +166,7 @@ export class StatusSampler {
         this.read('cassandra', () => readCassandra(this.cassandra, this.options.config.cassandra.keyspace)),
         this.read('deadLetters', () => this.deadLetters.read()),
         this.read('metrics', async () => this.functionsLog.read()),
+        this.read('mappings', async () => readMappings(this.options.mappingsFile)),
       ]);
       this.lastSampleAt = Date.now();
       this.record(this.lastSampleAt);

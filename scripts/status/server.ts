@@ -16,6 +16,8 @@ export interface StatusServerOptions {
   ctx: StackContext;
   /** The functions' log (their EMF lines); `npm start` writes .stack/logs/functions.log. */
   functionsLog: string;
+  /** offline-kafka's metrics file; by default where serverless.yml has it written (custom.offlineKafka.metricsFile). */
+  mappingsFile?: string;
   /** 0 for any free port. */
   port: number;
   host?: string;
@@ -28,6 +30,11 @@ export interface StatusServer {
   url: string;
   sampler: StatusSampler;
   close(): Promise<void>;
+}
+
+/** Where serverless.yml has offline-kafka write its metrics (custom.offlineKafka.metricsFile, under the service directory). */
+export function defaultMappingsFile(ctx: StackContext): string {
+  return path.join(ctx.root, '.stack', 'run', 'offline-kafka', 'metrics.json');
 }
 
 const PAGE_DIR = path.join(__dirname, 'page');
@@ -74,6 +81,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     config: options.config,
     ctx: options.ctx,
     functionsLog: options.functionsLog,
+    mappingsFile: options.mappingsFile ?? defaultMappingsFile(options.ctx),
     kafkaLog: options.ctx.logFile('status'),
     watchedEveryMs: options.watchedEveryMs,
     idleEveryMs: options.idleEveryMs,

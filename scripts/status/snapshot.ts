@@ -11,11 +11,12 @@ import type { StageTotals } from './emf';
 import type { HistoryView } from './flow';
 import type { CassandraReading } from './sources/cassandra';
 import type { GroupReading, KafkaReading } from './sources/kafka';
+import type { MappingsReading } from './sources/mappings';
 import type { PostgresReading } from './sources/postgres';
 import type { RegistryReading } from './sources/registry';
 import type { ServiceReading } from './sources/services';
 
-export const SOURCE_NAMES = ['postgres', 'kafka', 'deadLetters', 'cassandra', 'registry', 'services', 'metrics'] as const;
+export const SOURCE_NAMES = ['postgres', 'kafka', 'deadLetters', 'cassandra', 'registry', 'services', 'metrics', 'mappings'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export interface SourceState<T> {
@@ -33,6 +34,7 @@ export interface Readings {
   registry: SourceState<RegistryReading>;
   services: SourceState<ServiceReading[]>;
   metrics: SourceState<Map<string, StageTotals>>;
+  mappings: SourceState<MappingsReading>;
 }
 
 /** The rate series and levels of the history, in the flow's order. */
@@ -79,6 +81,8 @@ export interface StatusSnapshot {
   registry: RegistryReading | null;
   services: ServiceReading[] | null;
   cassandra: CassandraReading | null;
+  /** The event source mappings as offline-kafka reports them. */
+  mappings: MappingsReading | null;
   stages: StageRow[];
   history: HistoryView;
 }
@@ -188,6 +192,7 @@ export function buildSnapshot(
     registry: readings.registry.value ?? null,
     services: readings.services.value ?? null,
     cassandra: readings.cassandra.value ?? null,
+    mappings: readings.mappings.value ?? null,
     stages: stageRows(readings.metrics.value, meta.stageOrder),
     history: meta.history,
   };

@@ -136,6 +136,10 @@ describe('the status page, in headless Chromium', () => {
     const stages = await shownStages(page);
     expect(stages.fetch).toMatchObject({ invocations: 1, in: 1500, out: report.valid });
     expect(stages.sink?.in).toBe((await kafkaCounts(admin)).sinkCommitted - sinkAtStart);
+    // The event source mappings as offline-kafka's metrics file has them.
+    for (const mapping of [`transform ← ${config.topics.raw}`, `sink ← ${config.topics.clean}`]) {
+      await page.locator('#mappings tr', { hasText: mapping }).filter({ hasText: 'consuming' }).waitFor({ timeout: 30_000 });
+    }
     await page.screenshot({ path: path.join(root, config.stack.home, 'logs', 'status-page-test.png'), fullPage: true });
   });
 

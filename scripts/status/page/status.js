@@ -120,6 +120,27 @@ function drawPartitions(snapshot) {
   );
 }
 
+function drawMappings(snapshot) {
+  if (!snapshot.mappings) return unavailable('mappings', snapshot.sources.mappings);
+  const errors = (m) => Object.values(m.errors).reduce((sum, n) => sum + n, 0);
+  table(
+    'mappings',
+    [['mapping'], ['state'], ['pollers', 1], ['polled', 1], ['invoked', 1], ['failed', 1], ['to destination', 1], ['committed', 1], ['errors', 1], ['lag', 1]],
+    snapshot.mappings.mappings.map((m) => [
+      `${m.functionKey} ← ${m.topic}`,
+      { text: snapshot.mappings.state === 'running' ? m.state : `${m.state} (sls offline stopped)`, className: m.state === 'consuming' ? 'ok' : 'down' },
+      m.pollers,
+      count(m.events.PolledEventCount),
+      count(m.events.InvokedEventCount),
+      count(m.events.FailedInvokeEventCount),
+      count(m.events.OnFailureDestinationDeliveredEventCount),
+      count(m.events.CommittedEventCount),
+      count(errors(m)),
+      count(m.sumOffsetLag),
+    ]),
+  );
+}
+
 function drawDeadLetters(snapshot) {
   const dl = snapshot.deadLetters;
   if (!dl) {
@@ -173,6 +194,7 @@ const PARTS = [
   () => chart('rates-chart', RATE_SERIES, history.rates),
   () => chart('lag-chart', LEVEL_SERIES, history.levels),
   drawStages,
+  drawMappings,
   drawPartitions,
   drawDeadLetters,
   drawRegistry,
