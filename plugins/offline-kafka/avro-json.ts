@@ -95,8 +95,11 @@ export interface AvroJson {
 export function compileAvroToJson(type: Type): AvroJson {
   const transcode = compile(type, new Map());
   const output = new Output();
+  // One input and one output per writer schema, reused: a call runs to its end before the next.
+  const input: Input = { bytes: output.buffer, pos: 0 };
   const run = (bytes: Buffer, start: number): Output => {
-    const input = { bytes, pos: start };
+    input.bytes = bytes;
+    input.pos = start;
     output.length = 0;
     transcode(input, output);
     if (input.pos > bytes.length) throw new Error('truncated buffer');
