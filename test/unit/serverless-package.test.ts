@@ -96,7 +96,7 @@ describe('sls package', () => {
     for (const m of mappings) expect(m.SelfManagedEventSource).toEqual({ Endpoints: { KafkaBootstrapServers: [expect.any(String)] } });
   });
 
-  it('has both mappings decode values through the schema registry as JSON, in provisioned mode, with the dlq topic as on-failure destination', () => {
+  it('has both mappings decode values through the schema registry as JSON, in provisioned mode, with no batching window and the dlq topic as on-failure destination', () => {
     const { topics, consumerGroups } = topology.kafka;
     const mappings = Object.fromEntries(ofType('AWS::Lambda::EventSourceMapping'));
     for (const [logicalId, group] of [
@@ -104,6 +104,7 @@ describe('sls package', () => {
       ['SinkEventSourceMappingKafkaUsersclean', consumerGroups.sink],
     ] as const) {
       expect(mappings[logicalId]?.Properties).toMatchObject({
+        MaximumBatchingWindowInSeconds: 0,
         SelfManagedKafkaEventSourceConfig: {
           ConsumerGroupId: group,
           SchemaRegistryConfig: {
