@@ -2,6 +2,8 @@
  * npm run stack:fetch | stack:up | stack:down | stack:status [-- --json]
  * Options: --only a,b  (fetch, up: just these services and what they depend on)
  *          --with a,b  (fetch, up: the core services plus these optional ones, e.g. airflow,spark)
+ *          --secure    (every command: the secure stack beside the plain one — 127.0.0.2, .stack-secure,
+ *                       TLS and credentials on every service; docs/security.md)
  */
 import { createContext } from './context';
 import { StackError, type Service } from './service';
@@ -16,11 +18,16 @@ function progress(message: string): void {
 async function main(argv: string[]): Promise<number> {
   const [command = 'status', ...rest] = argv;
   const json = rest.includes('--json');
+  // Read by layers/config: the secure stack's host, home and settings.
+  if (rest.includes('--secure')) process.env.TRIBUTARY_SECURE = 'true';
   const onlyIndex = rest.indexOf('--only');
   const withIndex = rest.indexOf('--with');
   const listed = (index: number): Service[] => (rest[index + 1] ?? '').split(',').filter(Boolean).map(serviceNamed);
   const only = onlyIndex >= 0 ? listed(onlyIndex) : [...coreServices, ...(withIndex >= 0 ? listed(withIndex) : [])];
   const ctx = createContext(progress);
+  const optional = only.filter((s) => s.optional);
+  if (ctx.config.secure && optional.length > 0)
+    throw new StackError('stack', `${optional.map((s) => s.name).join(', ')} do not run on the secure stack (docs/security.md)`);
   switch (command) {
     case 'fetch': {
       // What the selected services depend on is fetched too, as `up` would start it.

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, errors } from 'cassandra-driver';
 import { writeIfChanged } from '../files';
+import { writeSecretFile } from '../secure/material';
+import { ensureCassandraRoles, SECURE_CASSANDRA_FLAGS, secureCassandraClient, secureCassandraYaml } from '../secure/cassandra';
 import { StackError, type Service, type StackContext } from '../service';
 
 const POM = 'infra/native/cassandra/pom.xml';
@@ -20,8 +22,6 @@ const LOGBACK = 'infra/native/cassandra/logback.xml';
 /** The release the pom pins; the probe checks the node answering is that line, not some other Cassandra. */
 const RELEASE_LINE = '5.0.';
 
-/** The node only ever listens on loopback. */
-const LISTEN_ADDRESS = '127.0.0.1';
 /** Not in the stack's port table: nothing outside the node uses them (gossip with itself; nodetool). */
 const STORAGE_PORT = 7000;
 const JMX_PORT = 7199;
@@ -98,28 +98,30 @@ function heapSize(ctx: StackContext): string {
   return heap;
 }
 
-function portFree(port: number): Promise<boolean> {
+function portFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
     server.once('listening', () => server.close(() => resolve(true)));
-    server.listen(port, LISTEN_ADDRESS);
+    server.listen(port, host);
   });
 }
 
-async function portFreeWithin(port: number, timeoutMs: number): Promise<boolean> {
+async function portFreeWithin(host: string, port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await portFree(port))) {
+  while (!(await portFree(host, port))) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return true;
 }
 
-function renderYaml(ctx: StackContext, dataDir: string): string {
+async function renderYaml(ctx: StackContext, dataDir: string): Promise<string> {
   const values: Record<string, string> = {
     DATA_DIR: dataDir,
-    LISTEN_ADDRESS,
+    // The node listens on the stack's host only (the plain and the secure stack side by side).
+    LISTEN_ADDRESS: ctx.config.host,
+    ...(await secureCassandraYaml(ctx)),
     STORAGE_PORT: String(STORAGE_PORT),
     CQL_PORT: String(ctx.config.ports.cassandra),
   };
@@ -160,15 +162,21 @@ export const cassandra: Service = {
       );
     }
     const heap = heapSize(ctx);
-    for (const [port, what] of [
-      [STORAGE_PORT, 'storage (inter-node)'],
-      [JMX_PORT, 'JMX'],
-    ] as const) {
+    const { host, secure } = ctx.config;
+    // JMX listens on 127.0.0.1 whatever the host, unauthenticated: the plain stack's only.
+    const ports = secure
+      ? ([[STORAGE_PORT, 'storage (inter-node)']] as const)
+      : ([
+          [STORAGE_PORT, 'storage (inter-node)'],
+          [JMX_PORT, 'JMX'],
+        ] as const);
+    for (const [port, what] of ports) {
+      const address = port === JMX_PORT ? '127.0.0.1' : host;
       // Right after a stop the kernel may hold these a few seconds longer than the CQL port.
-      if (!(await portFreeWithin(port, 15_000))) {
+      if (!(await portFreeWithin(address, port, 15_000))) {
         throw new StackError(
           'cassandra',
-          `${what} port ${LISTEN_ADDRESS}:${port} is already taken by another process; stop it (another Cassandra?)`,
+          `${what} port ${address}:${port} is already taken by another process; stop it (another Cassandra?)`,
           ctx.logFile('cassandra'),
         );
       }
@@ -179,7 +187,8 @@ export const cassandra: Service = {
 
     const dataDir = ctx.dataDir('cassandra');
     const conf = path.join(ctx.optDir('cassandra'), 'cassandra.yaml');
-    writeIfChanged(conf, renderYaml(ctx, dataDir));
+    // The secure node's file holds the keystore's password: owner-only.
+    (secure ? writeSecretFile : writeIfChanged)(conf, await renderYaml(ctx, dataDir));
 
     const args = [
       `-Xms${heap}`,
@@ -205,7 +214,7 @@ export const cassandra: Service = {
       // cassandra-env.sh: jamm measures on-heap object sizes for memtable accounting.
       `-javaagent:${jamm}`,
       // JMX on loopback only, so nodetool works: java <JPMS flags> -cp <classpath> org.apache.cassandra.tools.NodeTool status
-      `-Dcassandra.jmx.local.port=${JMX_PORT}`,
+      ...(secure ? SECURE_CASSANDRA_FLAGS : [`-Dcassandra.jmx.local.port=${JMX_PORT}`]),
       // Without it CassandraDaemon closes stdout/stderr, and stdout is where our log goes.
       '-Dcassandra-foreground=yes',
       `-Dcassandra.config=${pathToFileURL(conf).href}`,
@@ -235,15 +244,18 @@ export const cassandra: Service = {
 
   async probe(ctx) {
     const contactPoints = ctx.config.cassandra.contactPoints;
-    const client = new Client({
-      contactPoints,
-      localDataCenter: DATACENTER,
-      socketOptions: { connectTimeout: 2000, readTimeout: 3000 },
-      // The probe needs one query, not the schema metadata the driver loads by default.
-      isMetadataSyncEnabled: false,
-    });
+    let client: Client | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
+      client = ctx.config.secure
+        ? (await secureCassandraClient(ctx)).client
+        : new Client({
+            contactPoints,
+            localDataCenter: DATACENTER,
+            socketOptions: { connectTimeout: 2000, readTimeout: 3000 },
+            // The probe needs one query, not the schema metadata the driver loads by default.
+            isMetadataSyncEnabled: false,
+          });
       const query = client.execute('SELECT release_version FROM system.local');
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('no answer within 8 s')), 8000);
@@ -255,10 +267,15 @@ export const cassandra: Service = {
       }
     } catch (err) {
       if (err instanceof StackError) throw err;
-      throw new StackError('cassandra', `no CQL answer (the native node listens on ${LISTEN_ADDRESS}, datacenter ${DATACENTER}): ${driverReason(err)}`);
+      throw new StackError('cassandra', `no CQL answer (the native node listens on ${ctx.config.host}, datacenter ${DATACENTER}): ${driverReason(err)}`);
     } finally {
       clearTimeout(timer);
-      await client.shutdown().catch(() => undefined);
+      await client?.shutdown().catch(() => undefined);
     }
+  },
+
+  /** The secure node's roles: the pipeline's from its secret, and no default superuser. */
+  async initialize(ctx) {
+    if (ctx.config.secure) await ensureCassandraRoles(ctx);
   },
 };

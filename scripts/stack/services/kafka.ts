@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicSpecs } from '../../../layers/config';
 import { properties, writeIfChanged } from '../files';
+import { writeSecretFile } from '../secure/material';
+import { bootstrapScramUsers, secureBrokerProperties, stackKafkaAccess } from '../secure/kafka';
 import { StackError, type Service, type StackContext } from '../service';
 import { fourLetterWord, KAFKA_JAVA, KAFKA_POM } from './zookeeper';
 
@@ -50,9 +52,11 @@ export const kafka: Service = {
   async prepare(ctx) {
     const [java, classpath] = await Promise.all([ctx.java('kafka', KAFKA_JAVA), ctx.mavenClasspath(KAFKA_POM)]);
     await waitForStaleRegistration(ctx);
+    if (ctx.config.secure) await bootstrapScramUsers(ctx, java, classpath);
     const { host, ports } = ctx.config;
     const conf = path.join(ctx.optDir('kafka'), 'server.properties');
-    writeIfChanged(
+    // The secure broker's file holds its own password and the keystore's: owner-only.
+    (ctx.config.secure ? writeSecretFile : writeIfChanged)(
       conf,
       properties({
         'broker.id': BROKER_ID,
@@ -72,6 +76,7 @@ export const kafka: Service = {
         'group.initial.rebalance.delay.ms': 0,
         'log.retention.hours': 168,
         'delete.topic.enable': true,
+        ...(ctx.config.secure ? await secureBrokerProperties(ctx) : {}),
       }),
     );
     return {
@@ -99,6 +104,7 @@ export const kafka: Service = {
       requestTimeout: 3000,
       retry: { retries: 0 },
       logLevel: logLevel.NOTHING,
+      ...(await stackKafkaAccess(ctx)),
     });
     const admin = client.admin();
     try {

@@ -3,11 +3,13 @@
  * npm registry). PostgreSQL refuses to run as root, so as root it runs as a system user.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, chownSync, constants, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { accessSync, chownSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { topology } from '../../../layers/config';
+import { secureMaterial, writeSecretFile } from '../secure/material';
+import { securePostgresArgs, securePostgresLogin } from '../secure/postgres';
 import { StackError, type Service, type StackContext } from '../service';
 
 const run = promisify(execFile);
@@ -49,9 +51,16 @@ function chownTree(dir: string, owner: RunAs): void {
   }
 }
 
-function client(ctx: StackContext, database: string): Client {
+async function client(ctx: StackContext, database: string): Promise<Client> {
   const { postgres, host, ports } = ctx.config;
-  return new Client({ host, port: ports.postgres, user: postgres.user, password: postgres.password, database, connectionTimeoutMillis: 3000 });
+  const login = ctx.config.secure ? await securePostgresLogin(ctx) : { user: postgres.user, password: postgres.password };
+  return new Client({ host, port: ports.postgres, ...login, database, connectionTimeoutMillis: 3000 });
+}
+
+/** The superuser initdb creates: the secure stack's comes from its secret. */
+async function superuser(ctx: StackContext): Promise<{ username: string; password: string }> {
+  if (ctx.config.secure) return (await secureMaterial(ctx)).credentials('postgres');
+  return { username: ctx.config.postgres.user, password: ctx.config.postgres.password };
 }
 
 export const postgres: Service = {
@@ -87,12 +96,13 @@ export const postgres: Service = {
     if (!existsSync(path.join(data, 'PG_VERSION'))) {
       ctx.progress('postgres: initializing the data folder (once)');
       const pwfile = path.join(ctx.optDir('postgres'), 'pwfile');
-      writeFileSync(pwfile, `${ctx.config.postgres.password}\n`, { mode: 0o600 });
+      const { username, password } = await superuser(ctx);
+      writeSecretFile(pwfile, `${password}\n`);
       if (owner) chownTree(ctx.optDir('postgres'), owner);
       try {
         await run(
           path.join(bin, 'initdb'),
-          ['-D', data, '-U', ctx.config.postgres.user, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C'],
+          ['-D', data, '-U', username, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C'],
           {
             uid: owner?.uid,
             gid: owner?.gid,
@@ -101,6 +111,8 @@ export const postgres: Service = {
         );
       } catch (err) {
         throw new StackError('postgres', `initdb failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+      } finally {
+        rmSync(pwfile, { force: true });
       }
     }
     return {
@@ -120,6 +132,7 @@ export const postgres: Service = {
         'shared_buffers=128MB',
         '-c',
         'logging_collector=off',
+        ...(ctx.config.secure ? await securePostgresArgs(ctx, owner) : []),
       ],
       uid: owner?.uid,
       gid: owner?.gid,
@@ -127,7 +140,7 @@ export const postgres: Service = {
   },
 
   async probe(ctx) {
-    const c = client(ctx, 'postgres');
+    const c = await client(ctx, 'postgres');
     try {
       await c.connect();
       await c.query('SELECT 1');
@@ -138,7 +151,7 @@ export const postgres: Service = {
 
   /** The pipeline's database and the registry's and Airflow's own databases exist before anything connects. */
   async initialize(ctx) {
-    const c = client(ctx, 'postgres');
+    const c = await client(ctx, 'postgres');
     await c.connect();
     try {
       for (const name of [ctx.config.postgres.database, topology.postgres.registryDatabase, topology.postgres.airflowDatabase]) {

@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { topology } from '../../../layers/config';
+import { registryFetch } from '../../../layers/adapters/registry-access';
+import { secureRegistryProperties } from '../secure/schema-registry';
 import { StackError, type Service, type StackContext } from '../service';
 
 const run = promisify(execFile);
@@ -74,7 +76,7 @@ function jdbcUrl(ctx: StackContext): string {
 }
 
 function endpoint(ctx: StackContext): string {
-  return `http://${ctx.config.host}:${ctx.config.ports.schemaRegistry}/apis/ccompat/v7`;
+  return `${ctx.config.secure ? 'https' : 'http'}://${ctx.config.host}:${ctx.config.ports.schemaRegistry}/apis/ccompat/v7`;
 }
 
 export const schemaRegistry: Service = {
@@ -111,6 +113,8 @@ export const schemaRegistry: Service = {
       // The packaged format prints dates as "2025-06+00-09".
       'quarkus.log.console.format': '%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{2.}] (%t) %s%e%n',
     };
+    const secure = ctx.config.secure ? await secureRegistryProperties(ctx) : undefined;
+    if (secure) Object.assign(props, secure.public, { 'quarkus.config.locations': secure.file });
     return {
       command: java.bin,
       args: [
@@ -133,15 +137,19 @@ export const schemaRegistry: Service = {
       ],
       cwd: home,
       // Kept off the command line (ps): Quarkus maps APICURIO_DATASOURCE_PASSWORD to apicurio.datasource.password.
-      env: { APICURIO_DATASOURCE_PASSWORD: postgres.password },
+      env: secure ? undefined : { APICURIO_DATASOURCE_PASSWORD: postgres.password },
     };
   },
 
   async probe(ctx) {
     const url = `${endpoint(ctx)}/subjects`;
-    let res: Response;
+    let res: { status: number; text(): Promise<string> };
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(3000), headers: { accept: 'application/vnd.schemaregistry.v1+json, application/json' } });
+      // The registry's own TLS and credentials on the secure stack (the URL is the config's, as endpoint()).
+      res = await registryFetch(ctx.config.schemaRegistry, '/subjects', {
+        timeoutMs: 3000,
+        headers: { accept: 'application/vnd.schemaregistry.v1+json, application/json' },
+      });
     } catch (err) {
       const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
       throw new StackError(NAME, `GET ${url} failed: ${cause}`, ctx.logFile(NAME));
