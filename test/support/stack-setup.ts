@@ -4,14 +4,21 @@
  * setup fails, so a failed start-up stops what it had started before rethrowing.
  */
 import { writeFileSync } from 'node:fs';
+import type { Config } from '@jest/types';
 import { createContext } from '../../scripts/stack/context';
 import { services } from '../../scripts/stack/services';
 import { up, type UpReport } from '../../scripts/stack/stack';
 import { stop } from '../../scripts/stack/supervisor';
+import { runIncludesSecureTests, secureContext } from './secure/stack';
 import { startedByTestsFile } from './stack-files';
 
-export default async function setup(): Promise<void> {
-  const ctx = createContext((m) => process.stderr.write(`[stack] ${m}\n`));
+export default async function setup(globalConfig: Config.GlobalConfig): Promise<void> {
+  await bringUp(createContext((m) => process.stderr.write(`[stack] ${m}\n`)));
+  // The secure stack (issue 15) beside the plain one, when the run has its tests.
+  if (runIncludesSecureTests(globalConfig.testPathPatterns.patterns, globalConfig.rootDir)) await bringUp(secureContext());
+}
+
+async function bringUp(ctx: ReturnType<typeof createContext>): Promise<void> {
   const report: UpReport = { started: [], alreadyRunning: [], provisioned: false };
   try {
     await up(ctx, undefined, report);

@@ -2,11 +2,16 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createContext } from '../../scripts/stack/context';
 import { services } from '../../scripts/stack/services';
 import { stop } from '../../scripts/stack/supervisor';
+import { secureContext } from './secure/stack';
 import { startedByTestsFile } from './stack-files';
 
-/** Stops only what the setup started; a stack that was already up keeps running. */
+/** Stops only what the setup started (the plain and the secure stack); a stack that was already up keeps running. */
 export default async function teardown(): Promise<void> {
-  const ctx = createContext((m) => process.stderr.write(`[stack] ${m}\n`));
+  await stopStarted(createContext((m) => process.stderr.write(`[stack] ${m}\n`)));
+  await stopStarted(secureContext());
+}
+
+async function stopStarted(ctx: ReturnType<typeof createContext>): Promise<void> {
   const file = startedByTestsFile(ctx.home);
   if (!existsSync(file)) return;
   const started = JSON.parse(readFileSync(file, 'utf8')) as string[];
