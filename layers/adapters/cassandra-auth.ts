@@ -12,11 +12,16 @@ import { readCredentials } from '../secrets';
 
 type Callback = (err: Error | null, response?: Buffer) => void;
 
+/** The driver's base class (its typings declare an interface): the driver accepts instances of it only. */
+const AuthProviderBase = (auth as unknown as { AuthProvider: new () => object }).AuthProvider;
+
 /** PlainText authentication with the credentials of a secret, read (cached) when a connection opens. */
-class SecretAuthProvider implements auth.AuthProvider {
+class SecretAuthProvider extends AuthProviderBase implements auth.AuthProvider {
   private forceFetch = false;
 
-  constructor(private readonly reference: string) {}
+  constructor(private readonly reference: string) {
+    super();
+  }
 
   newAuthenticator(endpoint: string, name: string): auth.Authenticator {
     let inner: auth.Authenticator | undefined;
@@ -61,7 +66,9 @@ export class KeyspacesUnsupportedError extends Error {
 }
 
 function consistencyName(level: number): string {
-  return Object.entries(types.consistencies).find(([, value]) => value === level)?.[0] ?? String(level);
+  const name = Object.entries(types.consistencies).find(([, value]) => value === level)?.[0];
+  // The driver's names are camelCase (localQuorum); CQL's are LOCAL_QUORUM.
+  return name ? name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() : String(level);
 }
 
 type Options = { consistency?: number; logged?: boolean } | undefined;

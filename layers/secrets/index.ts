@@ -40,7 +40,8 @@ export function parseReference(reference: string): Source {
   if (/^arn:aws[a-z-]*:secretsmanager:/.test(reference)) return { kind: 'secretsmanager', id: reference };
   if (/^arn:aws[a-z-]*:ssm:/.test(reference)) return { kind: 'ssm', name: reference };
   if (reference.startsWith('ssm:/')) return { kind: 'ssm', name: reference.slice('ssm:'.length) };
-  throw new SecretAccessError(reference, 'not a reference (file:<path>, a Secrets Manager or SSM parameter ARN, or ssm:/<path>)');
+  // Not echoed: a password pasted where its reference belongs would land in the message.
+  throw new SecretAccessError(`of ${reference.length} characters`, 'not a reference (file:<path>, a Secrets Manager or SSM parameter ARN, or ssm:/<path>)');
 }
 
 /** A secret file must be its owner's alone: readable by nobody else, owned by whoever reads it. */

@@ -10,22 +10,13 @@ import { secureMaterial } from './material';
 
 const DEFAULT_ROLE = 'cassandra';
 
-/** The cassandra.yaml values for @AUTHENTICATOR@ and @CLIENT_ENCRYPTION@ (a YAML block, holding the keystore's password). */
+/** The cassandra.yaml placeholders for authentication and client encryption (the secure stack's holds the keystore's password). */
 export async function secureCassandraYaml(ctx: StackContext): Promise<Record<string, string>> {
-  if (!ctx.config.secure) return { AUTHENTICATOR: 'AllowAllAuthenticator', CLIENT_ENCRYPTION: '' };
+  // Disabled, Cassandra reads none of the keystore settings: its own defaults stand in.
+  if (!ctx.config.secure) return { AUTHENTICATOR: 'AllowAllAuthenticator', CLIENT_TLS: 'false', KEYSTORE: 'conf/.keystore', KEYSTORE_PASSWORD: 'cassandra' };
   const material = await secureMaterial(ctx);
   const keystore = await material.credentials('keystore');
-  const block = [
-    'client_encryption_options:',
-    '  enabled: true',
-    '  optional: false',
-    `  keystore: ${material.serverKeystore}`,
-    `  keystore_password: "${keystore.password}"`,
-    '  store_type: PKCS12',
-    '  require_client_auth: false',
-    '  accepted_protocols: [TLSv1.2, TLSv1.3]',
-  ].join('\n');
-  return { AUTHENTICATOR: 'PasswordAuthenticator', CLIENT_ENCRYPTION: block };
+  return { AUTHENTICATOR: 'PasswordAuthenticator', CLIENT_TLS: 'true', KEYSTORE: material.serverKeystore, KEYSTORE_PASSWORD: keystore.password };
 }
 
 /** JVM flags: the default role is made at once on a new node, not after Cassandra's 10 s delay. */
