@@ -25,6 +25,8 @@ export interface OfflineOptions {
   onLine?: (line: string) => void;
   /** Aborted during start-up (npm start got SIGINT/SIGTERM): sls is stopped and startOffline rejects. */
   signal?: AbortSignal;
+  /** The address serverless-offline listens on (the secure stack's functions: 127.0.0.2, beside the plain ones); 127.0.0.1 by default. */
+  host?: string;
 }
 
 export interface OfflineProcess {
@@ -34,8 +36,12 @@ export interface OfflineProcess {
 
 /** Whether something accepts TCP connections on the loopback port (serverless-offline's, for one). */
 export function portAnswers(port: number): Promise<boolean> {
+  return portAnswersOn('127.0.0.1', port);
+}
+
+function portAnswersOn(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -55,18 +61,30 @@ export const FUNCTIONS_NODE_FLAGS = ['--max-semi-space-size=64', '--experimental
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
   const lambdaPort = options.lambdaPort ?? 3002;
-  if (await portAnswers(lambdaPort)) {
+  if (await portAnswersOn(options.host ?? '127.0.0.1', lambdaPort)) {
     throw new Error(`port ${lambdaPort} (serverless-offline's Lambda API) is already in use: is another \`sls offline start\` (npm start) running?`);
   }
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   // Node runs osls directly (what node_modules/.bin/sls points at), so Node flags can be given.
   const sls = path.join(options.root, 'node_modules/osls/bin/serverless.js');
-  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...(options.nodeArgs ?? []), sls, 'offline', 'start', ...(options.extraArgs ?? [])], {
-    cwd: options.cwd ?? options.root,
-    env: { ...process.env, PATH: `${path.join(options.root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...FUNCTIONS_NODE_FLAGS,
+      ...(options.nodeArgs ?? []),
+      sls,
+      'offline',
+      'start',
+      ...(options.host ? ['--host', options.host] : []),
+      ...(options.extraArgs ?? []),
+    ],
+    {
+      cwd: options.cwd ?? options.root,
+      env: { ...process.env, PATH: `${path.join(options.root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let ready = false;
   let exited: number | null | undefined;
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
@@ -98,7 +116,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
     return code;
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
-  while (!(ready && (await portAnswers(lambdaPort)))) {
+  while (!(ready && (await portAnswersOn(options.host ?? '127.0.0.1', lambdaPort)))) {
     // Checked first: a terminal's Ctrl-C also reaches sls itself, which may exit before it is ready.
     if (options.signal?.aborted) {
       await stop('SIGINT');
