@@ -12,6 +12,9 @@
  *
  * The randomuser source is the live API unless it cannot be reached from this machine, in which case
  * the local randomuser-compatible server (scripts/randomuser) stands in, and the line says so.
+ *
+ * `npm start -- --secure`: the same against the secure stack (127.0.0.2, TLS and credentials on
+ * every service; docs/security.md), beside a plain one.
  */
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +25,7 @@ import { up } from './stack/stack';
 import { startRandomUserServer } from './randomuser/server';
 import { complete, countsSince, createCounter, formatCounts } from './pipeline/counts';
 import { startOffline } from './pipeline/offline';
+import { functionsEnvironment } from './pipeline/stack-env';
 import { startStatusServer } from './status/server';
 
 const say = (m: string): void => void process.stderr.write(`[tributary] ${m}\n`);
@@ -53,6 +57,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // Read by layers/config, here and in the functions: the secure stack's host, home and settings.
+  if (process.argv.includes('--secure')) process.env.TRIBUTARY_SECURE = 'true';
   const config = loadConfig();
   const ctx = createContext((m) => say(`stack: ${m}`));
   await up(ctx);
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
   if (!complete(baseline)) say(`some counts could not be read at the start (shown as ?): ${formatCounts(baseline)}`);
   else if (Object.values(baseline).some((n) => n !== 0)) say(`already in the stack: ${formatCounts(baseline)}; the line below counts from now`);
 
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = functionsEnvironment(config);
   let localServer: Awaited<ReturnType<typeof startRandomUserServer>> | undefined;
   if (await reachable(config.randomUser.baseUrl)) {
     say(`randomuser source: ${config.randomUser.baseUrl}`);
@@ -82,7 +88,8 @@ async function main(): Promise<void> {
   const logFile = path.join(ctx.home, 'logs', 'functions.log');
   say(`starting the functions under sls offline start (log: ${logFile})`);
   functionsStarting = true;
-  const offline = await startOffline({ root: ctx.root, env, logFile, signal: stopRequested.signal }).catch((err: unknown) => {
+  const host = config.secure ? config.host : undefined;
+  const offline = await startOffline({ root: ctx.root, env, logFile, signal: stopRequested.signal, host }).catch((err: unknown) => {
     if (!stopRequested.signal.aborted) throw err;
     say('stopped before the functions were ready. The stack keeps running: npm run stack:down stops it.');
     process.exit(0);
