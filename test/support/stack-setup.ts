@@ -26,5 +26,6 @@ async function bringUp(ctx: ReturnType<typeof createContext>): Promise<void> {
     for (const service of [...services].reverse()) if (report.started.includes(service.name)) await stop(service, ctx);
     throw err;
   }
-  writeFileSync(startedByTestsFile(ctx.home), JSON.stringify(report.started));
+  // The owner's pid: another jest run's teardown (tests run side by side on one machine) leaves them alone.
+  writeFileSync(startedByTestsFile(ctx.home), JSON.stringify({ owner: process.pid, started: report.started }));
 }

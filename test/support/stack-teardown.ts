@@ -14,7 +14,10 @@ export default async function teardown(): Promise<void> {
 async function stopStarted(ctx: ReturnType<typeof createContext>): Promise<void> {
   const file = startedByTestsFile(ctx.home);
   if (!existsSync(file)) return;
-  const started = JSON.parse(readFileSync(file, 'utf8')) as string[];
+  const record = JSON.parse(readFileSync(file, 'utf8')) as { owner: number; started: string[] } | string[];
+  // What another run started is that run's to stop (a record without an owner predates this rule).
+  if (!Array.isArray(record) && record.owner !== process.pid) return;
+  const started = Array.isArray(record) ? record : record.started;
   for (const service of [...services].reverse()) if (started.includes(service.name)) await stop(service, ctx);
   rmSync(file, { force: true });
 }
