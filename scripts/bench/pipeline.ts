@@ -45,6 +45,7 @@ import { up } from '../stack/stack';
 import { livePid } from '../stack/supervisor';
 import { benchUsers, PAGE_SIZE } from './lib/data';
 import { cpuSnapshot, cpuUse, type CpuSource } from './lib/cpu';
+import { monotonicMicros, stageProfile } from './lib/cpu-profile';
 import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline } from './lib/offline';
 import { cassandraLimit, kafkaProduceLimit, postgresCopyLimit, rawUserMessages, type LimitRun } from './lib/raw-limits';
 import { cassandraRowTimes, committedOffsets, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
@@ -52,9 +53,11 @@ import { configuredInProcess, pacedCalls, readOptions, type Options } from './li
 import { report, type Analysis, type RawLimits, type StageTimes } from './lib/report';
 import { createSandbox, dropSandbox, pointServerlessYmlAt, sandboxConfig, sandboxFor, type Sandbox } from './lib/sandbox';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
+import { measurements, stageLines } from './lib/summary';
 import { fmtInt, fmtMs, forEachConcurrent, percentile, perSecond, sortedNumbers } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const SLS_PROCESS = 'sls offline (all five functions, serverless-offline, offline-kafka)';
 const progress = (message: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 /** Whether every service the benchmark uses answers at its configured endpoint (whoever started it). */
@@ -515,16 +518,21 @@ async function main(): Promise<void> {
 
     // CPU of every process on the path, over the throughput phase.
     const cpuSources: CpuSource[] = [
-      { name: 'sls offline (all five functions, serverless-offline, offline-kafka)', pid: offline.pid },
+      { name: SLS_PROCESS, pid: offline.pid },
       ...stackCpuSources(config),
       { name: 'this benchmark (the local randomuser server, progress polling)', self: true },
     ];
     const cpuBefore = cpuSnapshot(cpuSources);
+    const throughputFromUs = monotonicMicros();
     const throughput = await throughputRun(clients, lambda, options, runId);
     const cpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), throughput.drainedAt - throughput.startedAt);
+    const throughputToUs = monotonicMicros();
     const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId) : undefined;
+    const slsPid = offline.pid;
     const memory = await offline.stop();
     offline = undefined;
+    // The profile is written as the process exits; its samples of the throughput phase split the functions' CPU.
+    const stages = options.cpuProf ? stageProfile(path.resolve(options.cpuProf), slsPid, throughputFromUs, throughputToUs) : undefined;
     const loadAfterPipeline = os
       .loadavg()
       .map((l) => l.toFixed(1))
@@ -562,8 +570,9 @@ async function main(): Promise<void> {
       cpu,
       `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`,
     );
-    process.stdout.write(`${text}\n`);
-    if (options.json) writeFileSync(options.json, JSON.stringify(summary, null, 2));
+    const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, memory);
+    process.stdout.write(`${text}\n\n${stageLines(figures, SLS_PROCESS).join('\n')}\n`);
+    if (options.json) writeFileSync(options.json, JSON.stringify({ ...summary, ...figures }, null, 2));
   } finally {
     await offline?.stop().catch(() => undefined);
     await server?.close().catch(() => undefined);
