@@ -11,7 +11,7 @@ import { loadConfig, topicSpecs, topology, type Config } from '../../layers/conf
 import { createCassandra, migrateKeyspace, migrationFiles } from '../../layers/adapters/cassandra';
 import { awaitProducerIds, createKafka, ensureTopics } from '../../layers/adapters/kafka';
 import { createPool, migrate } from '../../layers/adapters/postgres';
-import { registryFetch } from '../../layers/adapters/registry-access';
+import { setGlobalCompatibility } from '../../layers/adapters/schema-registry';
 import type { StackContext } from './service';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -36,7 +36,7 @@ export async function provisionAll(config: Config, log: (m: string) => void = ()
       }),
       migrate(pool, path.join(repoRoot, topology.postgres.migrations)),
       migrateKeyspace(cassandra, config.cassandra.keyspace, topology.cassandra.replication, path.join(repoRoot, topology.cassandra.migrations)),
-      setCompatibility(config.schemaRegistry, topology.schemaRegistry.compatibility),
+      setGlobalCompatibility(config.schemaRegistry, topology.schemaRegistry.compatibility),
     ]);
     if (topicsCreated.length > 0) log(`kafka: created topics ${topicsCreated.join(', ')}`);
     if (migrationsApplied.length > 0) log(`postgres: applied ${migrationsApplied.join(', ')}`);
@@ -45,16 +45,6 @@ export async function provisionAll(config: Config, log: (m: string) => void = ()
   } finally {
     await Promise.allSettled([pool.end(), cassandra.shutdown()]);
   }
-}
-
-/** PUT /config through the registry's TLS and credentials (the secure stack's too). */
-async function setCompatibility(registry: Config['schemaRegistry'], level: string): Promise<void> {
-  const response = await registryFetch(registry, '/config', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ compatibility: level }),
-  });
-  if (!response.ok) throw new Error(`setting compatibility ${level} failed: HTTP ${response.status} ${await response.text()}`);
 }
 
 /** A fingerprint of everything provisioning reads, so an unchanged, already-provisioned stack skips it. */
