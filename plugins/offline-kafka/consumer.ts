@@ -13,6 +13,7 @@ import { KafkaFailureDestination } from './destinations';
 import { describeError, TopicNotFoundError } from './errors';
 import type { EventSourceMapping } from './event-definition';
 import { EventPoller, type PollerContext } from './event-poller';
+import { kafkaConnectionOptions } from './kafka-access';
 import { createKafkaClient } from './kafka-client';
 import { MappingMetrics } from './metrics';
 import type { FunctionInvoker } from './offline-lambda';
@@ -20,6 +21,8 @@ import { readOffsetLag } from './offset-lag';
 import { backoffMs } from './partition-poller';
 import { nextPollerCount } from './poller-scaling';
 import { RecordDecoding } from './record-decoding';
+import { registryGet } from './registry-access';
+import { ConfluentRegistryClient } from './registry-client';
 import { Sleeps } from './sleeps';
 
 export interface ConsumerLog {
@@ -60,7 +63,8 @@ export class EventSourceConsumer {
     private readonly deps: ConsumerDependencies,
   ) {
     this.label = `${mapping.functionKey} ← ${mapping.topic}`;
-    this.records = new RecordDecoding(mapping.topic, mapping.filter, mapping.schemaRegistry);
+    const registry = mapping.schemaRegistry && new ConfluentRegistryClient(mapping.schemaRegistry.uri, registryGet(mapping.access.registry));
+    this.records = new RecordDecoding(mapping.topic, mapping.filter, mapping.schemaRegistry, registry);
   }
 
   /** Starts in the background; connection problems are logged and retried, never thrown. */
@@ -158,7 +162,7 @@ export class EventSourceConsumer {
 
   private async connect(): Promise<void> {
     const { mapping, deps } = this;
-    const kafka = createKafkaClient({ brokers: mapping.brokers, clientId: deps.clientId });
+    const kafka = createKafkaClient({ brokers: mapping.brokers, clientId: deps.clientId, ...(await kafkaConnectionOptions(mapping.access.kafka)) });
     this.kafka = kafka;
     const admin = kafka.admin();
     this.admin = admin;

@@ -9,6 +9,7 @@
 import { brokerList, isObject, requiredString } from './config-values';
 import { EventDefinitionError } from './errors';
 import type { KafkaEventSource } from './event';
+import { type MappingAccess, readMappingAccess } from './mapping-access';
 import { type MappingProperties, readMappingProperties } from './mapping-properties';
 import { buildTemplate, type EventSourceType, type MappingNaming } from './mapping-template';
 import { type Backoff, type PluginSettings, readSettings } from './plugin-settings';
@@ -27,6 +28,8 @@ export interface EventSourceMapping extends Omit<MappingProperties, 'bootstrapSe
   brokers: string[];
   source: KafkaEventSource;
   consumerGroupId: string;
+  /** The local files its SourceAccessConfigurations and registry AccessConfigs resolve to. */
+  access: MappingAccess;
   retryBackoff: Backoff;
   reconnectBackoff: Backoff;
 }
@@ -138,6 +141,18 @@ function readEvent(
     );
   }
 
+  const sourceConfig = type === 'kafka' ? 'SelfManagedKafkaEventSourceConfig' : 'AmazonManagedKafkaEventSourceConfig';
+  const access = readMappingAccess(
+    {
+      source: template.properties.SourceAccessConfigurations,
+      sourceWhere: template.pathOf('SourceAccessConfigurations'),
+      registry: properties.schemaRegistry,
+      registryWhere: template.pathOf(sourceConfig, '.SchemaRegistryConfig'),
+    },
+    settings.secrets,
+    warnings,
+  );
+
   let brokers: string[];
   let source: KafkaEventSource;
   if (type === 'kafka') {
@@ -163,6 +178,7 @@ function readEvent(
     brokers,
     source,
     consumerGroupId: consumerGroupId ?? `${fn.name}-${properties.topic}`,
+    access,
     retryBackoff: settings.retryBackoff,
     reconnectBackoff: settings.reconnectBackoff,
   };

@@ -8,7 +8,7 @@ import { EventDefinitionError } from './errors';
 import { compileFilters, type RecordFilter } from './filter';
 import type { EventSourceType, MappingTemplate } from './mapping-template';
 import { type PollerBounds, readPollers } from './poller-scaling';
-import { readSchemaRegistryConfig, type SchemaRegistrySettings, schemaRegistryWarnings } from './schema-registry-config';
+import { readSchemaRegistryConfig, type SchemaRegistrySettings } from './schema-registry-config';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
 export type MetricGroup = 'EventCount' | 'ErrorCount' | 'KafkaMetrics';
@@ -97,7 +97,7 @@ export function readMappingProperties(type: EventSourceType, template: MappingTe
 
   const topic = readTopic(p.Topics, pathOf('Topics'));
   const sourceConfigName = type === 'kafka' ? 'SelfManagedKafkaEventSourceConfig' : 'AmazonManagedKafkaEventSourceConfig';
-  const sourceConfig = readSourceConfig(p[sourceConfigName], (inner) => pathOf(sourceConfigName, inner), warnings);
+  const sourceConfig = readSourceConfig(p[sourceConfigName], (inner) => pathOf(sourceConfigName, inner));
 
   const startingPosition = readStartingPosition(p.StartingPosition, pathOf('StartingPosition'));
   const timestampSeconds = optionalNumber(p.StartingPositionTimestamp, pathOf('StartingPositionTimestamp'), 0, Number.MAX_SAFE_INTEGER);
@@ -157,7 +157,6 @@ function readTopic(raw: unknown, where: string): string {
 function readSourceConfig(
   raw: unknown,
   pathOf: (inner: string) => string,
-  warnings: string[],
 ): { consumerGroupId: string | undefined; schemaRegistry: SchemaRegistrySettings | undefined } {
   if (raw === undefined) return { consumerGroupId: undefined, schemaRegistry: undefined };
   if (!isObject(raw)) throw new EventDefinitionError(pathOf(''), 'must be an object with ConsumerGroupId and/or SchemaRegistryConfig');
@@ -171,7 +170,6 @@ function readSourceConfig(
   }
   const registryWhere = pathOf('.SchemaRegistryConfig');
   const schemaRegistry = raw.SchemaRegistryConfig === undefined ? undefined : readSchemaRegistryConfig(raw.SchemaRegistryConfig, registryWhere);
-  if (schemaRegistry) warnings.push(...schemaRegistryWarnings(schemaRegistry, registryWhere));
   return { consumerGroupId, schemaRegistry };
 }
 

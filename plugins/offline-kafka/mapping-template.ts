@@ -8,6 +8,7 @@
  */
 import { isObject } from './config-values';
 import { EventDefinitionError } from './errors';
+import { compileAccessConfigurations } from './mapping-access';
 
 export type EventSourceType = 'kafka' | 'msk';
 
@@ -55,6 +56,7 @@ const EVENT_KEYS_OF: Record<string, string> = {
   StartingPosition: 'startingPosition',
   StartingPositionTimestamp: 'startingPositionTimestamp',
   SelfManagedEventSource: 'bootstrapServers',
+  SourceAccessConfigurations: 'accessConfigurations',
   EventSourceArn: 'arn',
   BatchSize: 'batchSize',
   MaximumBatchingWindowInSeconds: 'maximumBatchingWindow',
@@ -122,6 +124,9 @@ export function generatedProperties(type: EventSourceType, event: Record<string,
     properties.SelfManagedEventSource = { Endpoints: { KafkaBootstrapServers: event.bootstrapServers } };
   }
   properties.Topics = [event.topic];
+  if (type === 'kafka' && event.accessConfigurations !== undefined)
+    properties.SourceAccessConfigurations = compileAccessConfigurations(event.accessConfigurations);
+  if (type === 'msk' && event.saslScram512 != null) properties.SourceAccessConfigurations = [{ Type: 'SASL_SCRAM_512_AUTH', URI: event.saslScram512 }];
   // osls writes these only when truthy: `maximumBatchingWindow: 0` leaves AWS's 500 ms default.
   if (event.batchSize) properties.BatchSize = event.batchSize;
   if (event.maximumBatchingWindow) properties.MaximumBatchingWindowInSeconds = event.maximumBatchingWindow;

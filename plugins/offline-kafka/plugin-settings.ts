@@ -5,6 +5,7 @@
  */
 import { brokerList, isObject, optionalInteger, rejectUnknownKeys } from './config-values';
 import { EventDefinitionError } from './errors';
+import { readSecretFiles, type SecretFiles } from './mapping-access';
 import { DEPRECATED_PROPERTIES, type DeprecatedSettings } from './mapping-template';
 
 export interface Backoff {
@@ -25,6 +26,8 @@ export interface PluginSettings {
   metricsIntervalMs: number;
   /** Relative to the service directory; null writes none. */
   metricsFile: string | null;
+  /** Secrets Manager ARNs the mappings name → the local `file:` reference each stands for offline. */
+  secrets: SecretFiles;
 }
 
 export const SETTINGS_DEFAULTS = {
@@ -45,6 +48,7 @@ const SETTINGS_KEYS = new Set([
   'scalingIntervalMs',
   'metricsIntervalMs',
   'metricsFile',
+  'secrets',
 ]);
 const FUNCTION_SETTINGS_KEYS = new Set(Object.keys(DEPRECATED_PROPERTIES));
 const HOUR_MS = 3_600_000;
@@ -78,6 +82,7 @@ export function readSettings(raw: unknown, functionKeys: ReadonlySet<string>): P
     scalingIntervalMs: optionalInteger(settings.scalingIntervalMs, `${where}.scalingIntervalMs`, 100, HOUR_MS) ?? SETTINGS_DEFAULTS.scalingIntervalMs,
     metricsIntervalMs: optionalInteger(settings.metricsIntervalMs, `${where}.metricsIntervalMs`, 100, HOUR_MS) ?? SETTINGS_DEFAULTS.metricsIntervalMs,
     metricsFile: metricsFile === undefined ? SETTINGS_DEFAULTS.metricsFile : (metricsFile as string | null),
+    secrets: readSecretFiles(settings.secrets, `${where}.secrets`),
   };
 }
 

@@ -5,6 +5,7 @@
  * meanwhile is found on a later batch.
  */
 import { describeError } from './errors';
+import { plainGet, type RegistryAnswer, type RegistryGet } from './registry-access';
 
 export type DataFormat = 'AVRO' | 'JSON' | 'PROTOBUF';
 
@@ -36,7 +37,10 @@ export class ConfluentRegistryClient implements SchemaSource {
   private readonly requests = new Map<number, Promise<RegisteredSchema | undefined>>();
   private readonly unknownUntil = new Map<number, number>();
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly get: RegistryGet = plainGet,
+  ) {}
 
   schemaById(id: number): Promise<RegisteredSchema | undefined> {
     if ((this.unknownUntil.get(id) ?? 0) > Date.now()) return Promise.resolve(undefined);
@@ -59,15 +63,15 @@ export class ConfluentRegistryClient implements SchemaSource {
 
   private async fetchSchema(id: number): Promise<RegisteredSchema | undefined> {
     const url = `${this.baseUrl}/schemas/ids/${id}`;
-    let response: Response;
+    let response: RegistryAnswer;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      response = await this.get(url, REQUEST_TIMEOUT_MS);
     } catch (error) {
       throw new RegistryUnavailableError(url, error);
     }
     if (response.status === 404) return undefined;
-    if (!response.ok) throw new RegistryUnavailableError(url, `HTTP ${response.status} ${await response.text().catch(() => '')}`.trim());
-    const body = (await response.json()) as { schema?: unknown; schemaType?: unknown };
+    if (response.status < 200 || response.status >= 300) throw new RegistryUnavailableError(url, `HTTP ${response.status} ${response.body}`.trim());
+    const body = JSON.parse(response.body) as { schema?: unknown; schemaType?: unknown };
     if (typeof body.schema !== 'string') throw new RegistryUnavailableError(url, 'the answer holds no "schema"');
     return { id, dataFormat: dataFormatOf(body.schemaType), schema: body.schema };
   }

@@ -2,8 +2,8 @@
  * The mapping's `SchemaRegistryConfig` (CloudFormation AWS::Lambda::EventSourceMapping, under
  * SelfManagedKafkaEventSourceConfig or AmazonManagedKafkaEventSourceConfig), read once and checked
  * the way AWS would refuse it. Offline decodes against a Confluent-compatible registry over HTTP(S);
- * a Glue registry ARN is refused with the reason, and AccessConfigs are kept but not used (the
- * stack's registry needs no credentials).
+ * a Glue registry ARN is refused with the reason. AccessConfigs are used through the local files
+ * custom.offlineKafka.secrets maps their ARNs to (mapping-access.ts).
  */
 import { EventDefinitionError } from './errors';
 
@@ -21,7 +21,7 @@ export interface SchemaRegistrySettings {
   eventRecordFormat: EventRecordFormat;
   /** Which attributes SchemaValidationConfigs names: only those are validated, decoded and get metadata. */
   validate: { key: boolean; value: boolean };
-  /** Accepted as AWS does; offline connects without them. */
+  /** Secrets Manager ARNs; offline resolves them through custom.offlineKafka.secrets (mapping-access.ts). */
   access: SchemaRegistryAccess[];
 }
 
@@ -42,13 +42,6 @@ export function readSchemaRegistryConfig(value: unknown, path: string): SchemaRe
     validate: readValidation(value.SchemaValidationConfigs, `${path}.SchemaValidationConfigs`),
     access: readAccess(value.AccessConfigs, `${path}.AccessConfigs`),
   };
-}
-
-/** Lines for the start-up log: what AWS would use that offline does not. */
-export function schemaRegistryWarnings(settings: SchemaRegistrySettings, path: string): string[] {
-  if (settings.access.length === 0) return [];
-  const types = settings.access.map((access) => access.type).join(', ');
-  return [`${path}.AccessConfigs (${types}) are not used offline: the registry at ${settings.uri} is called without credentials`];
 }
 
 function readUri(raw: unknown, where: string): string {

@@ -11,7 +11,7 @@ function service(events: unknown[], settings?: unknown, extensions?: unknown, ke
 }
 
 const kafkaEvent = (extra: Record<string, unknown> = {}) => ({
-  kafka: { topic: 'users.raw', bootstrapServers: ['broker-1:9092', 'broker-2:9092'], accessConfigurations: { saslScram512Auth: ['arn:x'] }, ...extra },
+  kafka: { topic: 'users.raw', bootstrapServers: ['broker-1:9092', 'broker-2:9092'], accessConfigurations: { vpcSubnet: ['subnet-1'] }, ...extra },
 });
 const mskEvent = (extra: Record<string, unknown> = {}) => ({ msk: { arn: ARN, topic: 'users.clean', ...extra } });
 

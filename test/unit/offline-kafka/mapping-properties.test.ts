@@ -109,19 +109,6 @@ describe('mapping properties from resources.extensions', () => {
     expect(read({ MaximumRetryAttempts: 1, ProvisionedPollerConfig: { MinimumPollers: 1 } }).warnings).toEqual([]);
   });
 
-  it('passes on what the registry settings cannot honour offline', () => {
-    const registry = {
-      SchemaRegistryURI: REGISTRY,
-      EventRecordFormat: 'JSON',
-      SchemaValidationConfigs: [{ Attribute: 'VALUE' }],
-      AccessConfigs: [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:us-east-1:1:secret:x' }],
-    };
-    const { warnings } = read({ SelfManagedKafkaEventSourceConfig: { SchemaRegistryConfig: registry }, ProvisionedPollerConfig: {} });
-    expect(warnings).toEqual([
-      expect.stringContaining(`${AT}.SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs (BASIC_AUTH) are not used offline`),
-    ]);
-  });
-
   it.each([
     [{ Foo: 1 }, `${AT}.Foo: is not a property of AWS::Lambda::EventSourceMapping`],
     [{ ParallelizationFactor: 2 }, `${AT}.ParallelizationFactor: does not apply to kafka event source mappings`],

@@ -1,4 +1,4 @@
-import { readSchemaRegistryConfig, schemaRegistryWarnings } from '../../../plugins/offline-kafka/schema-registry-config';
+import { readSchemaRegistryConfig } from '../../../plugins/offline-kafka/schema-registry-config';
 
 const PATH = 'resources.extensions.TransformEventSourceMappingKafkaUsersraw.Properties.SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig';
 const URI = 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -25,12 +25,11 @@ describe('readSchemaRegistryConfig', () => {
     expect(both).toMatchObject({ eventRecordFormat: 'SOURCE', validate: { key: true, value: true } });
   });
 
-  it('keeps AccessConfigs and says offline does not use them', () => {
+  it('keeps AccessConfigs (mapping-access.ts resolves them)', () => {
     const access = [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry' }];
     const settings = readSchemaRegistryConfig(config({ AccessConfigs: access }), PATH);
     expect(settings.access).toEqual([{ type: 'BASIC_AUTH', uri: access[0]!.URI }]);
-    expect(schemaRegistryWarnings(settings, PATH)).toEqual([expect.stringContaining(`${PATH}.AccessConfigs (BASIC_AUTH) are not used offline`)]);
-    expect(schemaRegistryWarnings(readSchemaRegistryConfig(config(), PATH), PATH)).toEqual([]);
+    expect(readSchemaRegistryConfig(config(), PATH).access).toEqual([]);
   });
 
   it.each([
