@@ -6,6 +6,7 @@
  */
 import { rawUserSchema, toRawAvro } from '../domain/avro';
 import { RecordFault } from '../domain/faults';
+import type { DeliveredRecord } from '../domain/kafka-records';
 import type { RandomUser } from '../domain/randomuser';
 import type { Log } from '../logging/logger';
 import { acceptOrDeadLetter, type DeadLetterSource, OUTBOX_SOURCE } from './dead-letter';
@@ -29,16 +30,17 @@ export interface PublishReport {
   turnedAway: boolean;
 }
 
-export async function publishOutbox(deps: PublishDeps, options: { batchSize: number; maxBatches: number }): Promise<PublishReport> {
-  const schema = await deps.codec.register(`${deps.topics.raw}-value`, rawUserSchema);
-  const report: PublishReport = { published: 0, deadLettered: 0, batches: 0, turnedAway: false };
-  const send = async (entries: OutboxEntry[]): Promise<void> => {
-    // An outbox row as a dead-letter source: named as a record of OUTBOX_SOURCE, the row's id as
-    // offset, its stored payload as JSON for the value.
-    const sources = entries.map((entry): DeadLetterSource & { entry: OutboxEntry } => ({
-      entry,
-      eventSource: { eventSource: OUTBOX_SOURCE },
-      delivered: {
+/**
+ * An outbox row as a dead-letter source: named as a record of OUTBOX_SOURCE, the row's id as
+ * offset, its stored payload as JSON for the value. Built only if the row is dead-lettered: its
+ * JSON and base64 were a fifth of publish's CPU when built for every row.
+ */
+function outboxSource(entry: OutboxEntry): DeadLetterSource & { entry: OutboxEntry } {
+  return {
+    entry,
+    eventSource: { eventSource: OUTBOX_SOURCE },
+    get delivered(): DeliveredRecord {
+      return {
         topic: OUTBOX_SOURCE,
         partition: 0,
         offset: Number(entry.outboxId),
@@ -47,8 +49,16 @@ export async function publishOutbox(deps: PublishDeps, options: { batchSize: num
         key: Buffer.from(entry.userId).toString('base64'),
         value: Buffer.from(JSON.stringify(entry.payload)).toString('base64'),
         headers: [{ batch_id: [...Buffer.from(entry.batchId)] }, { outbox_id: [...Buffer.from(entry.outboxId)] }],
-      },
-    }));
+      };
+    },
+  };
+}
+
+export async function publishOutbox(deps: PublishDeps, options: { batchSize: number; maxBatches: number }): Promise<PublishReport> {
+  const schema = await deps.codec.register(`${deps.topics.raw}-value`, rawUserSchema);
+  const report: PublishReport = { published: 0, deadLettered: 0, batches: 0, turnedAway: false };
+  const send = async (entries: OutboxEntry[]): Promise<void> => {
+    const sources = entries.map(outboxSource);
     const { accepted: good, dead } = await acceptOrDeadLetter(sources, deps.invocation, ({ entry }): OutMessage => {
       let value: Buffer;
       try {
