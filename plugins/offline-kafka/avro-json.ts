@@ -9,22 +9,40 @@
 import type { Type } from 'avsc';
 
 /** Reads one value at `input.pos`, appending its JSON to `output`. */
-type Transcode = (input: Input, output: Output) => void;
+type Transcode = (input: Input, output: JsonOutput) => void;
 
 interface Input {
   bytes: Buffer;
   pos: number;
 }
 
-class Output {
-  buffer = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Where JSON is written. A record's bytes stay in one buffer: when one runs out, the record begun
+ * last moves to a new buffer and the old one is left to the records already in it, so records
+ * written in a row can be kept as (buffer, start, end) without a string or a copy each.
+ */
+export class JsonOutput {
+  buffer: Buffer;
   length = 0;
+  /** Where the record being written began. */
+  recordStart = 0;
+
+  constructor(readonly chunkBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  begin(): void {
+    this.recordStart = this.length;
+  }
 
   reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
+    const written = this.length - this.recordStart;
+    const next = Buffer.allocUnsafe(Math.max(this.chunkBytes, (written + bytes) * 2));
+    this.buffer.copy(next, 0, this.recordStart, this.length);
+    this.buffer = next;
+    this.recordStart = 0;
+    this.length = written;
   }
 
   // Byte loops: for the few bytes of a field, cheaper than Buffer.write's or copy's call overhead.
@@ -85,31 +103,40 @@ class Output {
 
 /** The Avro value at bytes[start…] as JSON; each call throws when the bytes are not a value of the schema. */
 export interface AvroJson {
-  /** base64 of the JSON text: what EventRecordFormat JSON delivers. */
-  base64(bytes: Buffer, start: number): string;
   text(bytes: Buffer, start: number): string;
   /** Only the check (SOURCE delivers the bytes themselves). */
   check(bytes: Buffer, start: number): void;
+  /** Appends the JSON to `output` as one record (output.recordStart to output.length); on a throw, nothing stays. */
+  append(bytes: Buffer, start: number, output: JsonOutput): void;
 }
 
 export function compileAvroToJson(type: Type): AvroJson {
   const transcode = compile(type, new Map());
-  const output = new Output();
+  const output = new JsonOutput();
   // One input and one output per writer schema, reused: a call runs to its end before the next.
   const input: Input = { bytes: output.buffer, pos: 0 };
-  const run = (bytes: Buffer, start: number): Output => {
+  const append = (bytes: Buffer, start: number, into: JsonOutput): void => {
     input.bytes = bytes;
     input.pos = start;
+    into.begin();
+    try {
+      transcode(input, into);
+      if (input.pos > bytes.length) throw new Error('truncated buffer');
+      if (input.pos < bytes.length) throw new Error('trailing data');
+    } catch (error) {
+      into.length = into.recordStart;
+      throw error;
+    }
+  };
+  const run = (bytes: Buffer, start: number): JsonOutput => {
     output.length = 0;
-    transcode(input, output);
-    if (input.pos > bytes.length) throw new Error('truncated buffer');
-    if (input.pos < bytes.length) throw new Error('trailing data');
+    append(bytes, start, output);
     return output;
   };
   return {
-    base64: (bytes, start) => run(bytes, start).buffer.toString('base64', 0, output.length),
     text: (bytes, start) => run(bytes, start).buffer.toString('utf8', 0, output.length),
     check: (bytes, start) => void run(bytes, start),
+    append,
   };
 }
 
@@ -246,7 +273,7 @@ function readLength(input: Input): number {
 }
 
 /** ASCII without quotes, backslashes or control characters is copied as it is; anything else goes through JSON.stringify. */
-function writeString(input: Input, output: Output, length: number): void {
+function writeString(input: Input, output: JsonOutput, length: number): void {
   const { bytes, pos } = input;
   const end = pos + length;
   input.pos = end;
@@ -269,7 +296,7 @@ function writeString(input: Input, output: Output, length: number): void {
   output.length = at;
 }
 
-function writeBase64(input: Input, output: Output, length: number): void {
+function writeBase64(input: Input, output: JsonOutput, length: number): void {
   const { bytes, pos } = input;
   input.pos = pos + length;
   if (input.pos > bytes.length) return;
@@ -277,7 +304,7 @@ function writeBase64(input: Input, output: Output, length: number): void {
 }
 
 /** Avro's blocks: a count (negative: followed by the block's size in bytes), items, until a count of 0. */
-function writeBlocks(input: Input, output: Output, open: string, close: string, item: Transcode): void {
+function writeBlocks(input: Input, output: JsonOutput, open: string, close: string, item: Transcode): void {
   output.ascii(open);
   let first = true;
   for (let count = readLong(input); count !== 0 && input.pos <= input.bytes.length; count = readLong(input)) {

@@ -8,16 +8,35 @@
 import type { SchemaMetadata } from './event';
 import type { SchemaSource } from './registry-client';
 import type { EventRecordFormat } from './schema-registry-config';
+import { JsonOutput } from './avro-json';
 import { createWriterCodec, type WriterCodec } from './writer-codec';
 
 export type SchemaFailureReason = 'SCHEMA_NOT_FOUND' | 'DESERIALIZATION_ERROR';
 
-export interface DecodedAttribute {
+/**
+ * A decoded attribute as bytes (the JSON, or the source bytes after the header) until the event is
+ * built: a fetch is decoded as a whole, and a base64 string per record held that long is heap the
+ * collector copies and promotes; the bytes sit in shared buffers outside the heap.
+ */
+export class DecodedAttribute {
+  constructor(
+    private readonly chunk: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    readonly metadata: SchemaMetadata,
+    /** The decoded value as filter patterns see it; only kept when the mapping has patterns. */
+    readonly filterValue: unknown,
+  ) {}
+
   /** base64, as the event carries it */
-  data: string;
-  metadata: SchemaMetadata;
-  /** The decoded value as filter patterns see it; only kept when the mapping has patterns. */
-  filterValue: unknown;
+  get data(): string {
+    return this.chunk.toString('base64', this.start, this.end);
+  }
+
+  /** data.length, without building it */
+  get dataLength(): number {
+    return Math.ceil((this.end - this.start) / 3) * 4;
+  }
 }
 
 export interface SchemaFailure {
@@ -38,6 +57,8 @@ export function isSchemaFailure(result: DecodedAttribute | SchemaFailure): resul
 export class RecordDecoder {
   /** Writer codecs by schema id, with the metadata records of that schema share; only ids the registry knows. */
   private readonly codecs = new Map<number, { codec: WriterCodec; metadata: SchemaMetadata }>();
+  /** The decoded records' JSON, one after the other (EventRecordFormat JSON). */
+  private readonly json = new JsonOutput(1024 * 1024);
 
   constructor(
     private readonly registry: SchemaSource,
@@ -79,33 +100,19 @@ export class RecordDecoder {
     const writer = this.codecs.get(id);
     if (!writer) return prepared ? { reason: 'SCHEMA_NOT_FOUND', detail: `the registry has no schema with id ${id}` } : UNPREPARED;
     const { codec, metadata } = writer;
-    let data: string;
-    let filterValue: unknown;
     try {
-      if (this.keepFilterValue) {
-        const json = codec.jsonText(bytes, HEADER_BYTES);
-        filterValue = JSON.parse(json);
-        data = this.format === 'JSON' ? base64Utf8(json) : bytes.toString('base64', HEADER_BYTES);
-      } else if (this.format === 'JSON') {
-        data = codec.jsonBase64(bytes, HEADER_BYTES);
-      } else {
-        codec.check(bytes, HEADER_BYTES);
-        data = bytes.toString('base64', HEADER_BYTES);
+      if (this.format === 'SOURCE') {
+        const filterValue = this.keepFilterValue ? JSON.parse(codec.jsonText(bytes, HEADER_BYTES)) : codec.check(bytes, HEADER_BYTES);
+        return new DecodedAttribute(bytes, HEADER_BYTES, bytes.length, metadata, filterValue);
       }
+      const { json } = this;
+      codec.appendJson(bytes, HEADER_BYTES, json);
+      const filterValue = this.keepFilterValue ? JSON.parse(json.buffer.toString('utf8', json.recordStart, json.length)) : undefined;
+      return new DecodedAttribute(json.buffer, json.recordStart, json.length, metadata, filterValue);
     } catch (error) {
       return { reason: 'DESERIALIZATION_ERROR', detail: `does not decode with ${codec.dataFormat} schema ${id}: ${(error as Error).message}` };
     }
-    return { data, metadata, filterValue };
   }
-}
-
-/** Encodes through one reused buffer: a Buffer per record would be garbage the moment it is read. */
-let scratch = Buffer.allocUnsafe(64 * 1024);
-
-function base64Utf8(text: string): string {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafe(text.length * 3);
-  return scratch.toString('base64', 0, scratch.write(text, 0, 'utf8'));
 }
 
 /** The schema id of a Confluent-framed attribute, or undefined when it is not one. */

@@ -126,8 +126,8 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
       if (Array.isArray(value)) for (const item of value) headerBytes += item.length;
       else headerBytes += value?.length ?? 0;
     }
-    const key = decoded?.key ? decoded.key.data.length + 60 : base64Length(message.key);
-    const value = decoded?.value ? decoded.value.data.length + 60 : base64Length(message.value);
+    const key = decoded?.key ? decoded.key.dataLength + 60 : base64Length(message.key);
+    const value = decoded?.value ? decoded.value.dataLength + 60 : base64Length(message.value);
     return key + value + headerBytes * 4 + 160;
   }
 

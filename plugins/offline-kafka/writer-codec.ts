@@ -6,17 +6,17 @@
  * JSON Schema records are JSON already; Protobuf is not decoded offline.
  */
 import { Type } from 'avsc';
-import { compileAvroToJson } from './avro-json';
+import { compileAvroToJson, type JsonOutput } from './avro-json';
 import type { DataFormat, RegisteredSchema } from './registry-client';
 
 /** bytes[start…] (after the Confluent header) read with the writer's schema; each throws when they are not a value of it. */
 export interface WriterCodec {
   dataFormat: DataFormat;
   schemaId: string;
-  /** base64 of the value as JSON text: what EventRecordFormat JSON delivers. */
-  jsonBase64(bytes: Buffer, start: number): string;
   /** The value as JSON text (filter patterns parse it). */
   jsonText(bytes: Buffer, start: number): string;
+  /** The value's JSON appended to `output` as one record (JsonOutput.append). */
+  appendJson(bytes: Buffer, start: number, output: JsonOutput): void;
   /** Only the validation (EventRecordFormat SOURCE delivers the bytes themselves). */
   check(bytes: Buffer, start: number): void;
 }
@@ -38,7 +38,7 @@ function avroCodec(registered: RegisteredSchema, schemaId: string): WriterCodec 
     // No logical types registered: each is read as its underlying type (timestamp-millis as a number).
     const type = Type.forSchema(JSON.parse(registered.schema) as Parameters<typeof Type.forSchema>[0], { wrapUnions: 'auto' });
     const json = compileAvroToJson(type);
-    return { dataFormat: 'AVRO', schemaId, jsonBase64: json.base64, jsonText: json.text, check: json.check };
+    return { dataFormat: 'AVRO', schemaId, jsonText: json.text, appendJson: json.append, check: json.check };
   } catch (error) {
     return unreadable('AVRO', schemaId, `writer schema ${schemaId} is not an Avro schema avsc can read: ${(error as Error).message}`);
   }
@@ -55,7 +55,12 @@ function jsonSchemaCodec(schemaId: string): WriterCodec {
     dataFormat: 'JSON',
     schemaId,
     jsonText,
-    jsonBase64: (bytes, start) => Buffer.from(jsonText(bytes, start), 'utf8').toString('base64'),
+    appendJson: (bytes, start, output) => {
+      jsonText(bytes, start);
+      output.begin();
+      output.reserve(bytes.length - start);
+      output.length += bytes.copy(output.buffer, output.length, start);
+    },
     check: (bytes, start) => void jsonText(bytes, start),
   };
 }
@@ -64,5 +69,5 @@ function unreadable(dataFormat: DataFormat, schemaId: string, reason: string): W
   const fail = (): never => {
     throw new Error(reason);
   };
-  return { dataFormat, schemaId, jsonBase64: fail, jsonText: fail, check: fail };
+  return { dataFormat, schemaId, jsonText: fail, appendJson: fail, check: fail };
 }

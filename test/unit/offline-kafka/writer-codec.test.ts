@@ -1,7 +1,8 @@
 import { Type } from 'avsc';
 import cleanUserSchema from '../../../layers/domain/avro/clean-user.avsc.json';
 import rawUserSchema from '../../../layers/domain/avro/raw-user.avsc.json';
-import { createWriterCodec } from '../../../plugins/offline-kafka/writer-codec';
+import { JsonOutput } from '../../../plugins/offline-kafka/avro-json';
+import { createWriterCodec, type WriterCodec } from '../../../plugins/offline-kafka/writer-codec';
 
 const schema = {
   type: 'record',
@@ -55,6 +56,13 @@ function reference(type: Type, bytes: Buffer): string {
   });
 }
 
+/** The JSON appendJson writes, in an output smaller than a record (so the record moves to a new buffer). */
+function appendedText(codec: WriterCodec, bytes: Buffer, start: number): string {
+  const output = new JsonOutput(8);
+  codec.appendJson(bytes, start, output);
+  return output.buffer.toString('utf8', output.recordStart, output.length);
+}
+
 describe('createWriterCodec (AVRO)', () => {
   const codec = createWriterCodec({ id: 42, dataFormat: 'AVRO', schema: JSON.stringify(schema) });
   const payload = writer.toBuffer(sample);
@@ -77,7 +85,7 @@ describe('createWriterCodec (AVRO)', () => {
       active: true,
       next: null,
     });
-    expect(Buffer.from(codec.jsonBase64(payload, 0), 'base64').toString('utf8')).toBe(codec.jsonText(payload, 0));
+    expect(appendedText(codec, payload, 0)).toBe(codec.jsonText(payload, 0));
     expect(codec).toMatchObject({ dataFormat: 'AVRO', schemaId: '42' });
   });
 
@@ -103,7 +111,9 @@ describe('createWriterCodec (AVRO)', () => {
   it('refuses bytes that are not a value of the schema, in every form', () => {
     for (const bad of [payload.subarray(0, 10), Buffer.concat([payload, Buffer.from([0])])]) {
       expect(() => codec.jsonText(bad, 0)).toThrow(/truncated buffer|trailing data/);
-      expect(() => codec.jsonBase64(bad, 0)).toThrow(/truncated buffer|trailing data/);
+      const output = new JsonOutput(8);
+      expect(() => codec.appendJson(bad, 0, output)).toThrow(/truncated buffer|trailing data/);
+      expect(output.length).toBe(0);
       expect(() => codec.check(bad, 0)).toThrow(/truncated buffer|trailing data/);
     }
     expect(() => codec.check(payload, 0)).not.toThrow();
@@ -128,7 +138,7 @@ describe('createWriterCodec (JSON, PROTOBUF)', () => {
     const codec = createWriterCodec({ id: 7, dataFormat: 'JSON', schema: '{"type":"object"}' });
     const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 7]), Buffer.from('{"a": 1}')]);
     expect(codec.jsonText(framed, 5)).toBe('{"a": 1}');
-    expect(codec.jsonBase64(framed, 5)).toBe(Buffer.from('{"a": 1}').toString('base64'));
+    expect(appendedText(codec, framed, 5)).toBe('{"a": 1}');
     expect(() => codec.check(Buffer.from('{nope'), 0)).toThrow();
   });
 
@@ -158,5 +168,19 @@ describe('numbers', () => {
     ]) {
       expect(codec.jsonText(type.toBuffer(value), 0)).toBe(JSON.stringify(value));
     }
+  });
+});
+
+describe('JsonOutput', () => {
+  it('keeps each appended record where it was written when a later one moves to a new buffer', () => {
+    const codec = createWriterCodec({ id: 1, dataFormat: 'AVRO', schema: '"string"' });
+    const output = new JsonOutput(16);
+    const written: { buffer: Buffer; start: number; end: number; text: string }[] = [];
+    for (const text of ['first', 'second record', 'third, longer than the first buffer']) {
+      codec.appendJson(Type.forSchema('string').toBuffer(text), 0, output);
+      written.push({ buffer: output.buffer, start: output.recordStart, end: output.length, text });
+    }
+    expect(written[0]?.buffer).not.toBe(written[2]?.buffer);
+    for (const { buffer, start, end, text } of written) expect(buffer.toString('utf8', start, end)).toBe(JSON.stringify(text));
   });
 });
