@@ -62,6 +62,21 @@ export function toDecodedKafkaRecord(
   key: DeliveredAttribute | undefined,
   value: DeliveredAttribute | undefined,
 ): KafkaRecord {
+  // The common case (a decoded value, the key as it arrived) as one literal: properties added one by
+  // one grow the object's property store several times per record.
+  if (value && !key && message.key !== null) {
+    return {
+      topic,
+      partition,
+      offset: Number(message.offset),
+      timestamp: Number(message.timestamp),
+      timestampType: timestampTypeOf(message),
+      key: message.key.toString('base64'),
+      value: value.data,
+      headers: toHeaders(message.headers),
+      valueSchemaMetadata: value.metadata,
+    };
+  }
   // Fields assigned in AWS's order; the headers land after key and value.
   const record = {
     topic,
