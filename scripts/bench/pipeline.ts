@@ -46,6 +46,7 @@ import { livePid } from '../stack/supervisor';
 import { benchUsers, PAGE_SIZE } from './lib/data';
 import { cpuSnapshot, cpuUse, type CpuSource } from './lib/cpu';
 import { monotonicMicros, stageProfile } from './lib/cpu-profile';
+import { listeningPid } from './lib/proc';
 import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline } from './lib/offline';
 import { cassandraLimit, kafkaProduceLimit, postgresCopyLimit, rawUserMessages, type LimitRun } from './lib/raw-limits';
 import { cassandraRowTimes, committedOffsets, endOffsets, lag, recordTimes, type Offsets } from './lib/readers';
@@ -131,11 +132,15 @@ interface Written {
   topics: string[];
 }
 
-/** Each stack service this project started, as a CPU source (a service started by someone else has no pid here). */
+/**
+ * Each stack service as a CPU source: the process this stack recorded, else the one listening on
+ * the service's port (a service restarted without its record would drop out of the CPU table).
+ */
 function stackCpuSources(config: Config): CpuSource[] {
   const stackContext = createContext(progress, config);
   return coreServices.flatMap((service): CpuSource[] => {
-    const pid = livePid(stackContext, service.name);
+    const host = /(\d+\.\d+\.\d+\.\d+):\d+/.exec(service.endpoint(stackContext))?.[1] ?? '127.0.0.1';
+    const pid = livePid(stackContext, service.name) ?? listeningPid(host, service.port(stackContext));
     return pid === undefined ? [] : [{ name: service.name, pid }];
   });
 }

@@ -1,4 +1,5 @@
 /** Reading processes from Linux's /proc: the benchmark's memory and CPU figures come from here. */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -38,5 +39,20 @@ export function commandOf(pid: number): string {
       .join(' ');
   } catch {
     return '?';
+  }
+}
+
+/** The pid listening on host:port (`ss -ltnp`), for a service running without this stack's record of it. */
+export function listeningPid(host: string, port: number): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+    // Java lists an IPv4 listener as [::ffff:host]; a wildcard listener (0.0.0.0, *, [::]) serves the host too.
+    const local = (l: string): string => l.trim().split(/\s+/)[3] ?? '';
+    const addresses = [`${host}:${port}`, `[::ffff:${host}]:${port}`, `0.0.0.0:${port}`, `*:${port}`, `[::]:${port}`];
+    const line = out.split('\n').find((l) => addresses.includes(local(l)));
+    const match = line ? /pid=(\d+)/.exec(line) : null;
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
   }
 }
