@@ -480,6 +480,8 @@ async function main(): Promise<void> {
     cassandra: createCassandra(benchConfig.cassandra),
     codec: createAvroCodec(config.schemaRegistry),
   };
+  // An idle connection's end (PostgreSQL restarted under the run) is the run's failure, not an unhandled crash that skips the cleanup.
+  clients.pool.on('error', (error) => progress(`PostgreSQL pool: ${error.message}`));
   await clients.cassandra.connect();
   const written: Written = { topics: [] };
   const pages = Math.ceil(options.users / PAGE_SIZE);
