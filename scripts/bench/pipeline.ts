@@ -501,7 +501,6 @@ async function main(): Promise<void> {
   try {
     const raw = options.skipRaw ? undefined : await measureRawLimits(clients, options, runId, written);
 
-    await waitForFreePorts([topology.ports.offlineLambda, topology.ports.offlineHttp], 900_000, progress);
     // The API's own work runs on its servers, not on the pipeline's machine: the local stand-in
     // answers from memory, every page the run will ask for built before the clock starts.
     server = await startRandomUserServer({ port: 0, latencyMs: options.apiLatencyMs, cacheResponses: true });
@@ -509,6 +508,8 @@ async function main(): Promise<void> {
       ...Array.from({ length: pages }, (_, i) => ({ seed: `bench-${runId}`, page: i + 1, results: PAGE_SIZE })),
       ...Array.from({ length: pacedCalls(options).calls }, (_, i) => ({ seed: `bench-${runId}-paced`, page: i + 1, results: pacedCalls(options).perCall })),
     ]);
+    // Right before starting: another engineer's sls offline may have taken the ports while the API warmed.
+    await waitForFreePorts([topology.ports.offlineLambda, topology.ports.offlineHttp], 900_000, progress);
     const logFile = path.join(ROOT, '.stack', 'logs', `bench-pipeline-${runId}.log`);
     progress(`starting sls offline start (${options.inProcess ? '--useInProcess' : 'worker threads'}); log ${path.relative(ROOT, logFile)}`);
     offline = await startBenchOffline({
