@@ -164,6 +164,19 @@ async function ensureCertificates(ctx: StackContext, keystorePasswordFile: strin
   writeFileSync(marker, host);
 }
 
+/** One making of the certificates per folder at a time: `up` starts the services at once, and each asks. */
+const making = new Map<string, Promise<void>>();
+
+function ensureCertificatesOnce(ctx: StackContext, keystorePasswordFile: string): Promise<void> {
+  const key = tlsDir(ctx);
+  let made = making.get(key);
+  if (!made) {
+    made = ensureCertificates(ctx, keystorePasswordFile).finally(() => making.delete(key));
+    making.set(key, made);
+  }
+  return made;
+}
+
 /** Makes what is missing and describes where everything is. Idempotent: a warm `up` changes nothing. */
 export async function secureMaterial(ctx: StackContext): Promise<SecureMaterial> {
   if (!ctx.config.secure) throw new StackError('secure-stack', 'asked for TLS material on the plain stack');
@@ -175,7 +188,7 @@ export async function secureMaterial(ctx: StackContext): Promise<SecureMaterial>
   if (!existsSync(keystorePasswordFile) || readFileSync(keystorePasswordFile, 'utf8') !== keystore.password) {
     writeFileSync(keystorePasswordFile, keystore.password, { mode: 0o600 });
   }
-  await ensureCertificates(ctx, keystorePasswordFile);
+  await ensureCertificatesOnce(ctx, keystorePasswordFile);
   const dir = tlsDir(ctx);
   return {
     caPem: files.ca,
