@@ -4,7 +4,7 @@
  * start time of that pid, so `down` stops exactly the processes `up` started, never a reused pid.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,6 +80,18 @@ function processes(test: (pid: number, stat: string[]) => boolean): number[] {
   return found;
 }
 
+function workingDirectory(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+function isWithin(dir: string | undefined, home: string): boolean {
+  return dir !== undefined && (dir === home || dir.startsWith(`${home}${path.sep}`));
+}
+
 function executable(pid: number): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/exe`);
@@ -112,13 +124,16 @@ export function groupRssMb(pgid: number): number {
 async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void> {
   const previous = readRecord(ctx, service.name);
   if (!previous) return;
+  const home = realpathSync(ctx.home);
   // Ours only: a leader pid reused by another process, or a member older than our leader, is not.
   const leftovers = (): number[] => {
     const leader = procStart(previous.pid);
     if (leader !== undefined && leader !== previous.procStart) return [];
     const since = Number(previous.procStart);
     const group = groupMembers(previous.pid);
-    const workers = service.workersLeaveGroup && previous.exe ? processes((pid, stat) => Number(stat[19]) >= since && executable(pid) === previous.exe) : [];
+    // The same executable serves another stack (--secure, a second clone): a worker of ours also works in our home (PostgreSQL's in its data folder).
+    const ours = (pid: number): boolean => executable(pid) === previous.exe && isWithin(workingDirectory(pid), home);
+    const workers = service.workersLeaveGroup && previous.exe ? processes((pid, stat) => Number(stat[19]) >= since && ours(pid)) : [];
     return [...new Set([...group, ...workers])].filter((pid) => Number(procStart(pid) ?? -1) >= since);
   };
   if (leftovers().length === 0) return;

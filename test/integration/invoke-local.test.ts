@@ -14,6 +14,7 @@ import { toCleanUser } from '../../layers/domain/transform';
 import type { OfflineProcess } from '../../scripts/pipeline/offline';
 import type { RandomUserServer } from '../../scripts/randomuser/server';
 import { generateUsers } from '../../scripts/randomuser/generator';
+import { mappingEvent, type TopicMessage } from '../support/mapping-decoding';
 import { config, root, startFunctions, startRandomUser, waitForCassandra } from '../support/pipeline-harness';
 
 const run = promisify(execFile);
@@ -49,22 +50,13 @@ async function invokeLocal<T>(name: string, data: unknown, env: Record<string, s
   return JSON.parse(stdout.slice(start + 1)) as T;
 }
 
-function kafkaEvent(topic: string, values: Buffer[]): unknown {
-  return {
-    eventSource: 'SelfManagedKafka',
-    bootstrapServers: config.kafka.brokers.join(','),
-    records: {
-      [`${topic}-0`]: values.map((value, offset) => ({
-        topic,
-        partition: 0,
-        offset,
-        timestamp: Date.now(),
-        timestampType: 'CREATE_TIME',
-        value: value.toString('base64'),
-        headers: [],
-      })),
-    },
-  };
+/** The event the mapping delivers for these Confluent-framed values (decoded through the real registry, JSON). */
+function kafkaEvent(topic: string, values: Buffer[]): Promise<unknown> {
+  const timestamp = String(Date.now());
+  const messages = values.map(
+    (value, offset): TopicMessage => ({ key: null, value, partition: 0, offset: String(offset), timestamp, attributes: 0, headers: {} }),
+  );
+  return mappingEvent(config.schemaRegistry.url, config.kafka.brokers.join(','), topic, messages);
 }
 
 afterAll(async () => {
@@ -98,14 +90,14 @@ describe('sls invoke local', () => {
   it('transform turns a users.raw event into users.clean records', async () => {
     const schema = await codec.register(`${config.topics.raw}-value`, rawUserSchema);
     const values = users.map((u) => codec.encode(schema, toRawAvro(u, { batch_id: `invoke-${tag}`, fetched_at: new Date(), source: 'randomuser' })));
-    const report = await invokeLocal<{ transformed: number; deadLettered: number }>('transform', kafkaEvent(config.topics.raw, values));
+    const report = await invokeLocal<{ transformed: number; deadLettered: number }>('transform', await kafkaEvent(config.topics.raw, values));
     expect(report).toEqual({ received: 3, transformed: 3, deadLettered: 0 });
   });
 
   it('sink writes a users.clean event into Cassandra', async () => {
     const schema = await codec.register(`${config.topics.clean}-value`, cleanUserSchema);
     const values = users.map((u) => codec.encode(schema, toCleanUser(u)));
-    const report = await invokeLocal<{ written: number }>('sink', kafkaEvent(config.topics.clean, values));
+    const report = await invokeLocal<{ written: number }>('sink', await kafkaEvent(config.topics.clean, values));
     expect(report).toMatchObject({ received: 3, written: 3, deadLettered: 0 });
     const result = await cassandra.execute('SELECT id FROM created_users WHERE id IN ?', [ids]);
     expect(result.rowLength).toBe(3);
