@@ -41,6 +41,7 @@ import { measureRawLimits } from './lib/raw-limits-phase';
 import { report } from './lib/report';
 import { cleanUp, cleanUpEarlierRuns, forgetRun, recordRun, RUNS_DIR } from './lib/run-records';
 import { createSandbox, pointServerlessYmlAt, sandboxFor } from './lib/sandbox';
+import { sampleScale, scaleLines } from './lib/scale';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
 import { ensureStack, stackCpuSources } from './lib/stack-probe';
 import { measurements, stageLines } from './lib/summary';
@@ -120,11 +121,13 @@ async function main(): Promise<void> {
       ...stackCpuSources(config),
       { name: 'this benchmark (the local randomuser server, progress polling)', self: true },
     ];
+    const scale = await sampleScale(clients.admin, sandbox.groups.sink, clients.config.topics.clean, offline.pid);
     const cpuBefore = cpuSnapshot(cpuSources);
     const throughputFromUs = monotonicMicros();
     const throughput = await throughputRun(clients, lambda, options, runId);
     const cpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), throughput.drainedAt - throughput.startedAt);
     const throughputToUs = monotonicMicros();
+    const per100k = await scale.stop();
     const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId) : undefined;
     const slsPid = offline.pid;
     const memory = await offline.stop();
@@ -165,8 +168,8 @@ async function main(): Promise<void> {
       cpu,
       `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`,
     );
-    const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, memory);
-    process.stdout.write(`${text}\n\n${stageLines(figures, SLS_PROCESS).join('\n')}\n`);
+    const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, memory, per100k);
+    process.stdout.write(`${text}\n\n${[...stageLines(figures, SLS_PROCESS), '', ...scaleLines(per100k)].join('\n')}\n`);
     if (options.json) writeFileSync(options.json, JSON.stringify({ ...summary, ...figures }, null, 2));
   } finally {
     await offline?.stop().catch(() => undefined);

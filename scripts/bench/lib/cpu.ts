@@ -38,7 +38,7 @@ function readStat(pid: number): ProcStat | undefined {
  * CPU seconds of a process and all its descendants (PostgreSQL's backends, sls's esbuild), counting
  * the children that already ended through the root's reaped time; undefined when it is gone.
  */
-function treeSeconds(root: number): number | undefined {
+export function treeSeconds(root: number): number | undefined {
   const rootStat = readStat(root);
   if (!rootStat) return undefined;
   let ticks = rootStat.reaped;

@@ -7,6 +7,7 @@ import type { StageProfile } from './cpu-profile';
 import type { MemoryReport } from './offline';
 import type { LimitRun } from './raw-limits';
 import type { Analysis, RawLimits } from './report';
+import type { ScaleStep } from './scale';
 import { perSecond, table } from './stats';
 
 const MIB = 1024 * 1024;
@@ -40,6 +41,8 @@ export interface Measurements {
   paced: RunFigures | undefined;
   /** Peak resident memory in MiB: the sls process (VmHWM) and its child processes. */
   peakRssMiB: { sls: number; children: { command: string; mib: number }[] };
+  /** The throughput phase per 100k users reaching Cassandra: rate, the sls process' CPU per user and RSS (lib/scale.ts). */
+  per100k: ScaleStep[];
 }
 
 const runFigures = (run: Analysis): RunFigures => ({
@@ -61,6 +64,7 @@ export function measurements(
   cassandraName: string,
   stages: StageProfile | undefined,
   memory: MemoryReport,
+  per100k: ScaleStep[],
 ): Measurements {
   const perUser = (seconds: number): number => (seconds / throughput.users) * 1000;
   const byProcess = cpu.sources.map((s) => ({ name: s.name, ms: perUser(s.seconds) }));
@@ -86,6 +90,7 @@ export function measurements(
     throughput: runFigures(throughput),
     paced: paced ? runFigures(paced) : undefined,
     peakRssMiB: { sls: memory.peakRss / MIB, children: memory.children.map((c) => ({ command: c.command, mib: c.peakRss / MIB })) },
+    per100k,
   };
 }
 
