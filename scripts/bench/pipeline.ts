@@ -14,6 +14,7 @@
  * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
  *
  *   npm run bench:pipeline [-- --users 100000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
+ *                          [-- --cpu-prof <dir> --json <file> --node-flags "<flags for the sls process>" --skip-raw --skip-seeds]
  *
  * Timestamps, not polling, give the figures: fetch invocation start/end in this process; the
  * users.raw record timestamp (CreateTime: when publish produced it) and the users.clean one (when
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
       logFile,
       env: { RANDOMUSER_URL: server.apiUrl, FETCH_SCHEDULE_ENABLED: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       extraArgs: options.inProcess && !configuredInProcess(path.join(service.dir, 'serverless.yml')) ? ['--useInProcess'] : [],
-      nodeArgs: options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : [],
+      nodeArgs: [...options.nodeFlags, ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : [])],
     });
     await offline.waitForLine(/offline-kafka: transform ← \S+ consuming as group/, 120_000);
     await offline.waitForLine(/offline-kafka: sink ← \S+ consuming as group/, 120_000);

@@ -95,6 +95,7 @@ export function report(
     `pipeline bench: ${fmtInt(throughput.users)} users, fetch results=${PAGE_SIZE} × ${Math.ceil(throughput.users / PAGE_SIZE)} pages (${options.fetchConcurrency} in flight), sls offline start with ${runtime}; randomuser API round trip ${options.apiLatencyMs} ms (local server, for the pipeline and the seeds alike)`,
   );
   out.push(`machine: ${os.cpus().length} cores, ${fmtMiB(os.totalmem())} RAM, Node ${process.version}; load average ${load}`);
+  if (options.nodeFlags.length > 0) out.push(`sls process' extra Node flags: ${options.nodeFlags.join(' ')}`);
   out.push('');
   out.push('per stage (the stage\'s own span: its first to its last user of the run; "done" is from the first fetch invocation)');
   out.push(
