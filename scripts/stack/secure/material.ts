@@ -73,17 +73,25 @@ function ensureSecrets(ctx: StackContext): void {
   }
 }
 
-/** The CA, then the PEM pair for PostgreSQL and the keystore for the JVMs, each signed by it; again only when the host changed. */
-async function ensureCertificates(ctx: StackContext, keystorePasswordFile: string): Promise<void> {
+/** The names server certificates are issued for besides the stack's host address. */
+const DEFAULT_DNS_NAMES: readonly string[] = ['localhost'];
+
+/**
+ * The CA, then the PEM pair for PostgreSQL and the keystore for the JVMs, each signed by it; again
+ * only when the host (or the names) changed.
+ */
+async function ensureCertificates(ctx: StackContext, keystorePasswordFile: string, dnsNames: readonly string[]): Promise<void> {
   const dir = tlsDir(ctx);
   const host = ctx.config.host;
   const marker = path.join(dir, 'issued-for');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === host) return;
-  ctx.progress(`secure stack: making a local CA and certificates for ${host} (once)`);
+  const issuedFor = dnsNames === DEFAULT_DNS_NAMES ? host : `${host} ${dnsNames.join(',')}`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === issuedFor) return;
+  ctx.progress(`secure stack: making a local CA and certificates for ${issuedFor} (once)`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const file = (name: string): string => path.join(dir, name);
-  const san = `subjectAltName=IP:${host},DNS:localhost`;
+  const names = [`IP:${host}`, ...dnsNames.map((name) => `DNS:${name}`)].join(',');
+  const san = `subjectAltName=${names}`;
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   await tool(
     'openssl',
@@ -138,47 +146,37 @@ async function ensureCertificates(ctx: StackContext, keystorePasswordFile: strin
     tool('keytool', [...args, '-storetype', 'PKCS12', '-storepass:file', keystorePasswordFile], what);
   const keystore = ['-keystore', file('server.p12'), '-alias', 'server'];
   await keytool(
-    [
-      '-genkeypair',
-      ...keystore,
-      '-keyalg',
-      'EC',
-      '-groupname',
-      'secp256r1',
-      '-dname',
-      `CN=${host}`,
-      '-ext',
-      `SAN=IP:${host},DNS:localhost`,
-      '-validity',
-      String(DAYS),
-    ],
+    ['-genkeypair', ...keystore, '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', `CN=${host}`, '-ext', `SAN=${names}`, '-validity', String(DAYS)],
     "making the JVM services' key",
   );
-  await keytool(['-certreq', ...keystore, '-ext', `SAN=IP:${host},DNS:localhost`, '-file', file('server.csr')], "requesting the JVM services' certificate");
+  await keytool(['-certreq', ...keystore, '-ext', `SAN=${names}`, '-file', file('server.csr')], "requesting the JVM services' certificate");
   await sign(file('server.csr'), file('server.pem'));
   await keytool(['-importcert', '-noprompt', '-keystore', file('server.p12'), '-alias', 'ca', '-file', file('ca.pem')], 'adding the CA to the keystore');
   await keytool(['-importcert', ...keystore, '-file', file('server.pem')], 'adding the signed certificate to the keystore');
   await keytool(['-importcert', '-noprompt', '-keystore', file('truststore.p12'), '-alias', 'ca', '-file', file('ca.pem')], 'making the truststore');
   for (const name of ['ca.key', 'postgres.key', 'server.p12', 'truststore.p12']) chmodSync(file(name), 0o600);
   for (const name of ['postgres.csr', 'server.csr', 'ca.srl']) rmSync(file(name), { force: true });
-  writeFileSync(marker, host);
+  writeFileSync(marker, issuedFor);
 }
 
 /** One making of the certificates per folder at a time: `up` starts the services at once, and each asks. */
 const making = new Map<string, Promise<void>>();
 
-function ensureCertificatesOnce(ctx: StackContext, keystorePasswordFile: string): Promise<void> {
+function ensureCertificatesOnce(ctx: StackContext, keystorePasswordFile: string, dnsNames: readonly string[]): Promise<void> {
   const key = tlsDir(ctx);
   let made = making.get(key);
   if (!made) {
-    made = ensureCertificates(ctx, keystorePasswordFile).finally(() => making.delete(key));
+    made = ensureCertificates(ctx, keystorePasswordFile, dnsNames).finally(() => making.delete(key));
     making.set(key, made);
   }
   return made;
 }
 
-/** Makes what is missing and describes where everything is. Idempotent: a warm `up` changes nothing. */
-export async function secureMaterial(ctx: StackContext): Promise<SecureMaterial> {
+/**
+ * Makes what is missing and describes where everything is. Idempotent: a warm `up` changes nothing.
+ * `dnsNames`: the server certificates' names besides the host's address (compose's service names).
+ */
+export async function secureMaterial(ctx: StackContext, dnsNames: readonly string[] = DEFAULT_DNS_NAMES): Promise<SecureMaterial> {
   if (!ctx.config.secure) throw new StackError('secure-stack', 'asked for TLS material on the plain stack');
   ensureSecrets(ctx);
   const files = secureStackFiles(ctx.home);
@@ -188,7 +186,7 @@ export async function secureMaterial(ctx: StackContext): Promise<SecureMaterial>
   if (!existsSync(keystorePasswordFile) || readFileSync(keystorePasswordFile, 'utf8') !== keystore.password) {
     writeFileSync(keystorePasswordFile, keystore.password, { mode: 0o600 });
   }
-  await ensureCertificatesOnce(ctx, keystorePasswordFile);
+  await ensureCertificatesOnce(ctx, keystorePasswordFile, dnsNames);
   const dir = tlsDir(ctx);
   return {
     caPem: files.ca,

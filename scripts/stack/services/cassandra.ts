@@ -117,15 +117,19 @@ async function portFreeWithin(host: string, port: number, timeoutMs: number): Pr
 }
 
 async function renderYaml(ctx: StackContext, dataDir: string): Promise<string> {
-  const values: Record<string, string> = {
+  return renderCassandraYaml(ctx.root, {
     DATA_DIR: dataDir,
     // The node listens on the stack's host only (the plain and the secure stack side by side).
     LISTEN_ADDRESS: ctx.config.host,
     ...(await secureCassandraYaml(ctx)),
     STORAGE_PORT: String(STORAGE_PORT),
     CQL_PORT: String(ctx.config.ports.cassandra),
-  };
-  const yaml = readFileSync(path.join(ctx.root, YAML_TEMPLATE), 'utf8').replace(/@([A-Z_]+)@/g, (whole, key: string) => {
+  });
+}
+
+/** infra/native/cassandra/cassandra.yaml with its @…@ placeholders filled in (also compose's secure node: compose-material.ts). */
+export function renderCassandraYaml(root: string, values: Readonly<Record<string, string>>): string {
+  const yaml = readFileSync(path.join(root, YAML_TEMPLATE), 'utf8').replace(/@([A-Z_]+)@/g, (whole, key: string) => {
     const value = values[key];
     if (value === undefined) throw new StackError('cassandra', `${YAML_TEMPLATE} has an unknown placeholder ${whole}`);
     return value;
