@@ -12,6 +12,7 @@ import { createCassandra, migrateKeyspace, migrationFiles } from '../../layers/a
 import { awaitProducerIds, createKafka, ensureTopics } from '../../layers/adapters/kafka';
 import { createPool, migrate } from '../../layers/adapters/postgres';
 import { setGlobalCompatibility } from '../../layers/adapters/schema-registry';
+import { ensureComposeCassandraRole } from './secure/compose-provision';
 import type { StackContext } from './service';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -68,8 +69,12 @@ export async function provision(ctx: StackContext, options: { force: boolean }):
   return true;
 }
 
+// Compose's provision container. On compose's secure stack the Cassandra node's roles come first.
 if (require.main === module) {
-  provisionAll(loadConfig(), (m) => console.log(m))
+  const config = loadConfig();
+  const log = (m: string): void => console.log(m);
+  (config.secure ? ensureComposeCassandraRole(config, log) : Promise.resolve())
+    .then(() => provisionAll(config, log))
     .then(() => console.log('provisioned'))
     .catch((err: unknown) => {
       console.error(`provisioning failed: ${err instanceof Error ? err.message : String(err)}`);
