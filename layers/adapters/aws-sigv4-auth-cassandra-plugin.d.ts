@@ -1,8 +1,11 @@
-/** The package ships no types: an AuthProvider signing Keyspaces' challenge with the default AWS credentials. */
-declare module 'aws-sigv4-auth-cassandra-plugin' {
-  import type { auth } from 'cassandra-driver';
-  export class SigV4AuthProvider implements auth.AuthProvider {
-    constructor(options: { region: string; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string });
-    newAuthenticator(endpoint: string, name: string): auth.Authenticator;
-  }
+/** The package ships no types: its SigV4 signature of Keyspaces' challenge (the nonce) with given credentials. */
+declare module 'aws-sigv4-auth-cassandra-plugin/lib/sigv4-auth-signature' {
+  export function computeSigV4SignatureCassandraRequest(request: {
+    region: string;
+    nonce: string;
+    date: Date;
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  }): string;
 }

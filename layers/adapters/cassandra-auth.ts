@@ -5,7 +5,7 @@
  * LOCAL_ONE or LOCAL_QUORUM, and it takes unlogged batches of at most 30 statements. A request it
  * would refuse is refused here first, saying so, rather than by a server error far from the cause.
  */
-import type { SigV4AuthProvider } from 'aws-sigv4-auth-cassandra-plugin';
+import { computeSigV4SignatureCassandraRequest } from 'aws-sigv4-auth-cassandra-plugin/lib/sigv4-auth-signature';
 import { auth, type Client, types } from 'cassandra-driver';
 import type { CassandraAuth } from '../config';
 import { readCredentials } from '../secrets';
@@ -45,13 +45,46 @@ class SecretAuthProvider extends AuthProviderBase implements auth.AuthProvider {
   }
 }
 
+type CredentialProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+
+/**
+ * Amazon Keyspaces' SigV4 exchange, as aws-sigv4-auth-cassandra-plugin's SigV4Authenticator does it
+ * (its signature code), with the SDK v3's default credential chain (the function's role) instead of
+ * the plugin's SDK v2: esbuild bundled all of v2 (23 MB of source) into every function that reaches
+ * Cassandra, and the process running it held that source, its source map and its line table.
+ */
+class KeyspacesSigV4AuthProvider extends AuthProviderBase implements auth.AuthProvider {
+  private credentials: CredentialProvider | undefined;
+
+  constructor(private readonly region: string) {
+    super();
+  }
+
+  newAuthenticator(): auth.Authenticator {
+    return {
+      initialResponse: (callback: Callback) => callback(null, Buffer.from('SigV4\0\0', 'utf8')),
+      evaluateChallenge: (challenge: Buffer, callback: Callback) => {
+        const nonce = /nonce=([^,]*)/.exec(challenge.toString())?.[1];
+        if (!nonce) return callback(new Error(`[SIGV4_MISSING_NONCE] Did not find nonce in SigV4 challenge:[${challenge}]`));
+        // Required here: the SDK (provided by the Lambda runtime, not bundled) loads only for Keyspaces.
+        this.credentials ??= (require('@aws-sdk/credential-providers') as { fromNodeProviderChain: () => CredentialProvider }).fromNodeProviderChain();
+        this.credentials().then(
+          ({ accessKeyId, secretAccessKey, sessionToken }) =>
+            callback(
+              null,
+              Buffer.from(computeSigV4SignatureCassandraRequest({ region: this.region, nonce, date: new Date(), accessKeyId, secretAccessKey, sessionToken })),
+            ),
+          (err: Error) => callback(err),
+        );
+      },
+      onAuthenticationSuccess: () => undefined,
+    };
+  }
+}
+
 export function cassandraAuthProvider(settings: CassandraAuth | undefined): auth.AuthProvider | undefined {
   if (!settings || settings.mechanism === 'none') return undefined;
-  if (settings.mechanism === 'sigv4') {
-    // Loaded only for Keyspaces: the plugin brings the AWS SDK v2, which prints a notice when loaded.
-    const { SigV4AuthProvider: Provider } = require('aws-sigv4-auth-cassandra-plugin') as { SigV4AuthProvider: typeof SigV4AuthProvider };
-    return new Provider({ region: settings.region });
-  }
+  if (settings.mechanism === 'sigv4') return new KeyspacesSigV4AuthProvider(settings.region);
   return new SecretAuthProvider(settings.credentials);
 }
 
