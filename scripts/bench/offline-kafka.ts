@@ -3,7 +3,7 @@
  * delivered to a no-op handler through `sls offline start`, against a bare kafkajs eachBatch
  * consumer reading the same backlog in the same run.
  *
- *   npm run bench:offline-kafka [-- --records 1000000 --partitions 4 --size 100 --rounds 1 --registry-only --verbose]
+ *   npm run bench:offline-kafka [-- --records 1000000 --partitions 4 --size 100 --rounds 1 --registry-only --in-process-only --cpu-prof <dir> --verbose]
  *
  * Two backlogs, two comparisons:
  * - plain JSON records: the plugin (no schema registry) against a consumer that only counts.
@@ -54,6 +54,10 @@ interface Options {
   rounds: number;
   /** Only the schema-registry comparison (for profiling it). */
   registryOnly: boolean;
+  /** Only the plugin in serverless-offline's in-process runtime (the pipeline's), not in worker threads. */
+  inProcessOnly: boolean;
+  /** Where the sls processes write V8 CPU profiles (node --cpu-prof), if anywhere. */
+  cpuProfileDir: string | undefined;
   /** Print the sls offline output (one line per batch), stamped with ms since the group join. */
   verbose: boolean;
 }
@@ -74,6 +78,8 @@ function readOptions(): Options {
       size: { type: 'string', default: '100' },
       rounds: { type: 'string', default: '1' },
       'registry-only': { type: 'boolean', default: false },
+      'in-process-only': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -83,6 +89,8 @@ function readOptions(): Options {
     size: Number(values.size),
     rounds: Math.max(1, Number(values.rounds)),
     registryOnly: values['registry-only'],
+    inProcessOnly: values['in-process-only'],
+    cpuProfileDir: values['cpu-prof'],
     verbose: values.verbose,
   };
 }
@@ -154,14 +162,20 @@ function report(rows: Row[], records: number): void {
     const rates = runs.map((run) => records / (run.totalMs / 1000));
     return ` (${count(Math.min(...rates))}–${count(Math.max(...rates))})`;
   };
-  console.log(`  ${''.padEnd(46)}${'delivered'.padStart(20)}${'first'.padStart(12)}${'all'.padStart(12)}   ratio (target)`);
+  // CPU µs per record over the delivery; its ratio (bare ÷ plugin) moves less with other load than the rate's.
+  const cpuPerRecord = (runs: Run[]) => (median(runs.map((run) => run.cpuMs)) * 1000) / records;
+  console.log(`  ${''.padEnd(46)}${'delivered'.padStart(20)}${'first'.padStart(12)}${'all'.padStart(12)}${'CPU'.padStart(15)}   ratio (target); by CPU`);
   for (const { name, runs, against } of rows) {
     if (runs.length === 0) continue;
     const ratio = against && perSecond(runs) / perSecond(against.runs);
-    const verdict = against && ratio !== undefined ? `   ${ratio.toFixed(2)} (≥ ${against.target}) ${ratio >= against.target ? 'met' : 'NOT met'}` : '';
+    const cpuRatio = against && cpuPerRecord(against.runs) / cpuPerRecord(runs);
+    const verdict =
+      against && ratio !== undefined
+        ? `   ${ratio.toFixed(2)} (≥ ${against.target}) ${ratio >= against.target ? 'met' : 'NOT met'}; ${cpuRatio?.toFixed(2)}`
+        : '';
     console.log(
       `  ${name.padEnd(46)}${count(perSecond(runs)).padStart(10)} records/s${count(median(runs.map((r) => r.firstMs))).padStart(9)} ms` +
-        `${count(median(runs.map((r) => r.totalMs))).padStart(9)} ms${verdict}${spread(runs)}`,
+        `${count(median(runs.map((r) => r.totalMs))).padStart(9)} ms${cpuPerRecord(runs).toFixed(2).padStart(8)} µs/rec${verdict}${spread(runs)}`,
     );
   }
   if (rows.some((row) => row.runs.length > 1)) console.log('  medians of the rounds; (min–max records/s)');
@@ -192,6 +206,7 @@ async function main(): Promise<void> {
         functionKey: 'noop',
         params: { topic: plainTopic, brokers },
         verbose: options.verbose,
+        cpuProfileDir: options.cpuProfileDir,
       };
       rows.push(
         ...(await compare(
@@ -200,7 +215,7 @@ async function main(): Promise<void> {
           [
             { name: '  plugin, worker threads (default)', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: false }) },
             { name: '  plugin, --useInProcess', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: true }) },
-          ],
+          ].filter(({ name }) => !options.inProcessOnly || name.includes('InProcess')),
           TARGETS.plain,
         )),
       );
@@ -222,6 +237,7 @@ async function main(): Promise<void> {
       functionKey: 'noop',
       params: { topic: registryTopic, brokers, registry: config.schemaRegistry.url },
       verbose: options.verbose,
+      cpuProfileDir: options.cpuProfileDir,
     };
     const decode = await avroDecoder(config.schemaRegistry.url, schemaId);
     rows.push(
@@ -231,7 +247,7 @@ async function main(): Promise<void> {
         [
           { name: '  plugin, JSON decoding, worker threads', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: false }) },
           { name: '  plugin, JSON decoding, --useInProcess', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: true }) },
-        ],
+        ].filter(({ name }) => !options.inProcessOnly || name.includes('InProcess')),
         TARGETS.registry,
       )),
     );

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Type } from 'avsc';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { FUNCTIONS_NODE_FLAGS } from '../../pipeline/offline';
+import { treeSeconds } from './cpu';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/offline-kafka');
@@ -20,6 +22,18 @@ export interface Run {
   firstMs: number;
   /** ms from the group join until every record was delivered */
   totalMs: number;
+  /**
+   * CPU ms the consumer's process spent over the same span (the bench process for the bare
+   * consumer, the sls process and its children for the plugin): on a machine shared with other
+   * work, the rate moves with the load and this much less.
+   */
+  cpuMs: number;
+}
+
+/** CPU ms of this process so far (user + system). */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 export interface Backlog {
@@ -38,25 +52,30 @@ export async function bareConsumer(
   const groupId = `bench-bare-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId });
   let joinedAt = 0;
+  let cpuAtJoin = 0;
   let firstMs = 0;
   let delivered = 0;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joinedAt ||= performance.now()));
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    if (joinedAt) return;
+    joinedAt = performance.now();
+    cpuAtJoin = ownCpuMs();
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [backlog.topic], fromBeginning: true });
-  const totalMs = await new Promise<number>((resolve) => {
+  const { totalMs, cpuMs } = await new Promise<{ totalMs: number; cpuMs: number }>((resolve) => {
     void consumer.run({
       partitionsConsumedConcurrently: backlog.partitions,
       eachBatch: async ({ batch }) => {
         firstMs ||= performance.now() - joinedAt;
         onMessages(batch.messages);
         delivered += batch.messages.length;
-        if (delivered >= backlog.records) resolve(performance.now() - joinedAt);
+        if (delivered >= backlog.records) resolve({ totalMs: performance.now() - joinedAt, cpuMs: ownCpuMs() - cpuAtJoin });
       },
     });
   });
   await consumer.disconnect();
   await admin.deleteGroups([groupId]).catch(() => undefined);
-  return { firstMs, totalMs };
+  return { firstMs, totalMs, cpuMs };
 }
 
 /**
@@ -85,6 +104,8 @@ export interface PluginRun {
   params: Record<string, string>;
   inProcess: boolean;
   verbose: boolean;
+  /** Writes a V8 CPU profile of the sls process into this folder (node --cpu-prof). */
+  cpuProfileDir?: string;
 }
 
 /** `sls offline start` with a bench service; the plugin's consumer group is the function's default. */
@@ -102,14 +123,21 @@ export async function pluginConsumer(admin: Admin, backlog: Backlog, run: Plugin
     ...Object.entries(run.params).map(([k, v]) => `--param=${k}=${v}`),
   ];
   if (run.inProcess) args.push('--useInProcess');
-  const child = spawn(process.execPath, [SLS, ...args], { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = run.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', run.cpuProfileDir] : [];
+  // The Node flags Tributary runs its functions' process with (npm start), as the bench process has them too.
+  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...profile, SLS, ...args], { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   const joined = new RegExp(`offline-kafka: ${run.functionKey} ← \\S+ consuming as group`);
   const output: string[] = [];
   let joinedAt = 0;
+  let cpuAtJoin = 0;
+  const childCpuMs = (): number => (treeSeconds(child.pid ?? 0) ?? 0) * 1000;
   for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk: Buffer) => {
       const lines = chunk.toString('utf8').split('\n').filter(Boolean);
-      if (!joinedAt && lines.some((line) => joined.test(line))) joinedAt = performance.now();
+      if (!joinedAt && lines.some((line) => joined.test(line))) {
+        joinedAt = performance.now();
+        cpuAtJoin = childCpuMs();
+      }
       output.push(...lines.map((line) => `[${joinedAt ? Math.round(performance.now() - joinedAt) : '-'}] ${line}`));
     });
   }
@@ -122,7 +150,7 @@ export async function pluginConsumer(admin: Admin, backlog: Backlog, run: Plugin
       if (joinedAt) {
         const delivered = await committedTotal(admin, groupId, backlog.topic);
         if (delivered > 0) firstMs ||= performance.now() - joinedAt;
-        if (delivered >= backlog.records) return { firstMs, totalMs: performance.now() - joinedAt };
+        if (delivered >= backlog.records) return { firstMs, totalMs: performance.now() - joinedAt, cpuMs: childCpuMs() - cpuAtJoin };
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
