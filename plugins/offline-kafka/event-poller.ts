@@ -119,7 +119,7 @@ export class EventPoller {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isRunning, isStale } = payload;
-    const { records, metrics, label } = this.context;
+    const { metrics, label, mapping } = this.context;
     const { partition } = batch;
     const poller = this.pollerFor(partition);
     const fetched = batch.messages;
@@ -138,14 +138,21 @@ export class EventPoller {
       resolveOffset(String(nextOffset - 1));
       while (position < fetched.length && Number((fetched[position] as KafkaMessage).offset) < nextOffset) position++;
     };
-    const rejected = await this.decodeFetched(partition, fetched, pause, heartbeat);
-    if (rejected === undefined) return;
-    const fresh = metrics.firstPolled(partition, fetched, (message) => records.offset(message));
-    metrics.add('PolledEventCount', fresh.length);
-    metrics.add('FilteredOutEventCount', Math.max(0, fresh.filter((message) => !records.matches(message)).length - rejected));
+    // A fetch (up to 6 MB a partition) is decoded a batch ahead of the position, not whole before the
+    // first invocation: the first batch goes out sooner, and decoded records die young.
+    let decodedTo = 0;
+    const decodeAhead = async (): Promise<boolean> => {
+      while (decodedTo < fetched.length && this.readyCount(fetched, position, decodedTo) < mapping.batchSize) {
+        const to = Math.min(fetched.length, decodedTo + mapping.batchSize);
+        if (!(await this.decodeFetched(partition, fetched, decodedTo, to, pause, heartbeat))) return false;
+        decodedTo = to;
+      }
+      return true;
+    };
 
     while (isRunning() && !isStale() && !this.stopping) {
-      const step = poller.plan(fetched, caughtUp, Date.now(), position);
+      if (!(await decodeAhead())) return;
+      const step = poller.plan(fetched, caughtUp, Date.now(), position, decodedTo);
       if (step.kind === 'idle') return;
       if (step.kind === 'wait') {
         const delay = step.untilMs - Date.now();
@@ -208,36 +215,50 @@ export class EventPoller {
     return { settlement, error: outcome.kind === 'success' ? '' : outcome.error };
   }
 
+  /** Records from index `from` to `to` (excluded) that go to the function (the filters pass them). */
+  private readyCount(fetched: readonly KafkaMessage[], from: number, to: number): number {
+    const { records } = this.context;
+    let ready = 0;
+    for (let i = from; i < to; i++) if (records.matches(fetched[i] as KafkaMessage)) ready++;
+    return ready;
+  }
+
   /**
-   * With a schema registry, decodes what was fetched and hands the records it cannot decode to the
-   * destination (they never reach the function). Resolves with how many were rejected, or undefined
-   * when the partition must wait: the registry is unreachable (paused for the reconnect backoff) or
-   * stopping before the destination took them.
+   * Decodes fetched[from…to) (with a schema registry) and hands the records it cannot decode to the
+   * destination (they never reach the function); counts them polled and filtered out. False when
+   * the partition must wait: the registry is unreachable (paused for the reconnect backoff) or
+   * stopping before the destination took the rejected records.
    */
   private async decodeFetched(
     partition: number,
-    fetched: KafkaMessage[],
+    fetched: readonly KafkaMessage[],
+    from: number,
+    to: number,
     pause: EachBatchPayload['pause'],
     heartbeat: () => Promise<void>,
-  ): Promise<number | undefined> {
+  ): Promise<boolean> {
     const { records, mapping, metrics, deps, label } = this.context;
+    const range = from === 0 && to === fetched.length ? fetched : fetched.slice(from, to);
     let rejected: Awaited<ReturnType<RecordDecoding['decode']>>;
     try {
-      rejected = await records.decode(partition, fetched);
+      rejected = await records.decode(partition, range);
     } catch (error) {
       metrics.add('SchemaRegistryErrorCount');
       const delay = mapping.reconnectBackoff.initialMs;
       deps.log.warning(`offline-kafka: ${label}-${partition}: ${describeError(error)}; retrying in ${delay} ms`);
       this.pauseFor(pause, delay);
-      return undefined;
+      return false;
     }
     let count = 0;
     for (const { messages, reason, detail } of rejected) {
       metrics.add('SchemaRegistryErrorCount', messages.length);
       count += messages.length;
-      if (!(await this.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return undefined;
+      if (!(await this.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return false;
     }
-    return count;
+    const fresh = metrics.firstPolled(partition, range, (message) => records.offset(message));
+    metrics.add('PolledEventCount', fresh.length);
+    metrics.add('FilteredOutEventCount', Math.max(0, fresh.filter((message) => !records.matches(message)).length - count));
+    return true;
   }
 
   /** Hands given-up records to the destination; false when stopping before it took them. */

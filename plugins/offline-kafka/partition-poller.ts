@@ -103,13 +103,14 @@ export class PartitionPoller<T> {
   /**
    * @param fetched records in offset order; those from index `from` on are past the position
    * @param caughtUp nothing more is in the partition beyond `fetched` (the window only applies then)
+   * @param to plan from fetched[from] to fetched[to - 1] only (the records ready to be read)
    */
-  plan(fetched: readonly T[], caughtUp: boolean, nowMs: number, from = 0): Step<T> {
+  plan(fetched: readonly T[], caughtUp: boolean, nowMs: number, from = 0, to = fetched.length): Step<T> {
     if (this.inFlight) throw new Error('a batch is already in flight for this partition');
-    if (from >= fetched.length) return { kind: 'idle' };
+    if (from >= to) return { kind: 'idle' };
     const firstOffset = this.view.offset(fetched[from] as T);
     if (this.retry && this.retry.ranges[0]?.from !== firstOffset) this.reset();
-    return this.retry ? this.planRetry(this.retry, fetched, from, nowMs) : this.planNext(fetched, from, caughtUp, nowMs);
+    return this.retry ? this.planRetry(this.retry, fetched, from, to, nowMs) : this.planNext(fetched, from, to, caughtUp && to === fetched.length, nowMs);
   }
 
   settle(outcome: Outcome, nowMs: number): Settlement<T> {
@@ -152,13 +153,13 @@ export class PartitionPoller<T> {
     this.windowOpenedAtMs = undefined;
   }
 
-  private planRetry(retry: RetryState, fetched: readonly T[], from: number, nowMs: number): Step<T> {
+  private planRetry(retry: RetryState, fetched: readonly T[], from: number, to: number, nowMs: number): Step<T> {
     if (nowMs < retry.notBeforeMs) return { kind: 'wait', reason: 'backoff', untilMs: retry.notBeforeMs };
     const { view } = this;
     const range = retry.ranges[0] as OffsetRange;
     const records: T[] = [];
     let lastOffset = range.from;
-    for (let i = from; i < fetched.length && view.offset(fetched[i] as T) <= range.to; i++) {
+    for (let i = from; i < to && view.offset(fetched[i] as T) <= range.to; i++) {
       const record = fetched[i] as T;
       if (this.tooOld(record, nowMs)) {
         if (records.length > 0) {
@@ -167,7 +168,7 @@ export class PartitionPoller<T> {
           range.to = lastOffset;
           break;
         }
-        const expire = this.expire(fetched, i, range.to, nowMs, retry.attempts);
+        const expire = this.expire(fetched, i, to, range.to, nowMs, retry.attempts);
         range.from = expire.nextOffset;
         if (range.from > range.to) this.finishRange(retry);
         return expire;
@@ -184,7 +185,7 @@ export class PartitionPoller<T> {
     return this.start({ firstOffset: range.from, lastOffset: range.to, records, attempt: retry.attempts });
   }
 
-  private planNext(fetched: readonly T[], from: number, caughtUp: boolean, nowMs: number): Step<T> {
+  private planNext(fetched: readonly T[], from: number, to: number, caughtUp: boolean, nowMs: number): Step<T> {
     const { batchSize, maxBatchBytes, maximumBatchingWindowMs } = this.settings;
     const { view } = this;
     const firstOffset = view.offset(fetched[from] as T);
@@ -192,14 +193,14 @@ export class PartitionPoller<T> {
     let bytes = 0;
     let full = false;
     let lastOffset = firstOffset - 1;
-    for (let i = from; i < fetched.length; i++) {
+    for (let i = from; i < to; i++) {
       const record = fetched[i] as T;
       if (this.tooOld(record, nowMs)) {
         // The batch ends before it; filtered records ahead of it are skipped first.
         if (records.length > 0) full = true;
         if (records.length > 0 || lastOffset >= firstOffset) break;
         this.windowOpenedAtMs = undefined;
-        return this.expire(fetched, i, Number.POSITIVE_INFINITY, nowMs, 0);
+        return this.expire(fetched, i, to, Number.POSITIVE_INFINITY, nowMs, 0);
       }
       if (view.matches(record)) {
         const size = view.bytes(record);
@@ -230,10 +231,10 @@ export class PartitionPoller<T> {
     return maxAge !== undefined && this.view.matches(record) && nowMs - this.view.timestampMs(record) > maxAge;
   }
 
-  /** The run of too-old records from index `from` (up to `lastOffset`), to give up on together. */
-  private expire(fetched: readonly T[], from: number, lastOffset: number, nowMs: number, attempts: number): Extract<Step<T>, { kind: 'expire' }> {
+  /** The run of too-old records from index `from` (up to `lastOffset`, before index `to`), to give up on together. */
+  private expire(fetched: readonly T[], from: number, to: number, lastOffset: number, nowMs: number, attempts: number): Extract<Step<T>, { kind: 'expire' }> {
     const records: T[] = [];
-    for (let i = from; i < fetched.length && this.view.offset(fetched[i] as T) <= lastOffset && this.tooOld(fetched[i] as T, nowMs); i++) {
+    for (let i = from; i < to && this.view.offset(fetched[i] as T) <= lastOffset && this.tooOld(fetched[i] as T, nowMs); i++) {
       records.push(fetched[i] as T);
     }
     return { kind: 'expire', records, nextOffset: this.view.offset(records.at(-1) as T) + 1, attempts };
