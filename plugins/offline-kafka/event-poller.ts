@@ -9,12 +9,13 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { batchLine, countRecords } from './batch-log';
 import { readBatchResponse } from './batch-response';
 import type { ConsumerDependencies } from './consumer';
-import type { FailureCondition, KafkaFailureDestination } from './destinations';
+import type { KafkaFailureDestination } from './destinations';
 import { describeError } from './errors';
+import { FailureHandoff } from './failure-handoff';
 import { buildKafkaEvent, recordsKey } from './event';
 import type { EventSourceMapping } from './event-definition';
 import type { MappingMetrics } from './metrics';
-import { backoffMs, type Outcome, type PlannedBatch, PartitionPoller, type Settlement } from './partition-poller';
+import { type Outcome, type PlannedBatch, PartitionPoller, type Settlement } from './partition-poller';
 import type { RecordDecoding } from './record-decoding';
 import { Sleeps } from './sleeps';
 
@@ -49,13 +50,16 @@ export class EventPoller {
   private readonly pollers = new Map<number, PartitionPoller<KafkaMessage>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sleeps = new Sleeps(() => this.stopping);
+  private readonly handoff: FailureHandoff;
   private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly context: PollerContext,
     readonly number: number,
-  ) {}
+  ) {
+    this.handoff = new FailureHandoff(context, this.sleeps, () => this.stopping);
+  }
 
   async start(): Promise<void> {
     const { mapping, deps, label, metrics } = this.context;
@@ -167,12 +171,15 @@ export class EventPoller {
       if (step.kind === 'expire') {
         const maxAge = `older than MaximumRecordAgeInSeconds ${(this.context.mapping.maximumRecordAgeMs ?? 0) / 1000} s`;
         const failure = { error: maxAge, attempts: step.attempts, condition: 'RecordAgeExceeded' as const };
-        if (!(await this.discard(partition, step.records, failure, heartbeat))) return;
+        if (!(await this.handoff.discard(partition, step.records, failure, heartbeat))) return;
         await settleUpTo(step.nextOffset);
         continue;
       }
       const { settlement, error } = await this.invoke(partition, step.batch, poller, heartbeat);
-      if (settlement.discarded.length > 0 && !(await this.discard(partition, settlement.discarded, { error, attempts: settlement.attempts }, heartbeat)))
+      if (
+        settlement.discarded.length > 0 &&
+        !(await this.handoff.discard(partition, settlement.discarded, { error, attempts: settlement.attempts }, heartbeat))
+      )
         return;
       if (settlement.commitOffset !== undefined) await settleUpTo(settlement.commitOffset);
       await heartbeat();
@@ -253,46 +260,12 @@ export class EventPoller {
     for (const { messages, reason, detail } of rejected) {
       metrics.add('SchemaRegistryErrorCount', messages.length);
       count += messages.length;
-      if (!(await this.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return false;
+      if (!(await this.handoff.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return false;
     }
     const fresh = metrics.firstPolled(partition, range, (message) => records.offset(message));
     metrics.add('PolledEventCount', fresh.length);
     metrics.add('FilteredOutEventCount', Math.max(0, fresh.filter((message) => !records.matches(message)).length - count));
     return true;
-  }
-
-  /** Hands given-up records to the destination; false when stopping before it took them. */
-  private async discard(
-    partition: number,
-    messages: readonly KafkaMessage[],
-    failure: { error: string; attempts: number; condition?: FailureCondition },
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> {
-    const { mapping, deps, destination, metrics, label } = this.context;
-    const offsets = `${messages[0]?.offset}-${messages.at(-1)?.offset}`;
-    const why = failure.condition && failure.condition !== 'RetriesExhausted' ? ` (${failure.condition}: ${failure.error})` : '';
-    if (!destination) {
-      const where = mapping.onFailure ? `${mapping.onFailure.uri} is not emulated offline` : 'no on-failure destination';
-      deps.log.warning(`offline-kafka: ${label}-${partition}: dropped offsets ${offsets} (${countRecords(messages.length)})${why}: ${where}`);
-      metrics.add('DroppedEventCount', messages.length);
-      return true;
-    }
-    if (why) deps.log.warning(`offline-kafka: ${label}-${partition}: offsets ${offsets}${why} → ${destination.topic}`);
-    const discarded = { functionKey: mapping.functionKey, topic: mapping.topic, partition, messages, ...failure };
-    for (let failures = 1; !this.stopping; failures++) {
-      try {
-        await destination.send(discarded);
-        metrics.add('OnFailureDestinationDeliveredEventCount', messages.length);
-        return true;
-      } catch (sendError) {
-        metrics.add('OnFailureDestinationDeliveryErrorCount');
-        const delay = backoffMs(mapping.reconnectBackoff, failures);
-        deps.log.error(`offline-kafka: ${label}-${partition}: ${describeError(sendError)}; offsets ${offsets} stay uncommitted, retrying in ${delay} ms`);
-        await this.sleeps.sleep(delay);
-        await heartbeat().catch(() => undefined);
-      }
-    }
-    return false;
   }
 
   private pauseFor(pause: EachBatchPayload['pause'], delayMs: number): void {
