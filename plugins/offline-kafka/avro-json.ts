@@ -1,10 +1,10 @@
 /**
- * Avro binary straight to JSON text, without building the record in between: one function per
- * schema node, compiled once per writer schema, reads the bytes and writes UTF-8 JSON into a reused
- * buffer (generated per writer schema: avro-json-codegen.ts). What it writes is exactly JSON.stringify of the decoded record as writer-codec.ts renders
- * it (unions as the branch's value, bytes and fixed as base64, logical types as their underlying
- * type); it refuses what avsc refuses (truncated or trailing bytes, a long beyond 2^53). The
- * delivery path's cost per record is this and one base64 encoding.
+ * Avro binary straight to JSON text, without building the record in between: a transcoder
+ * generated once per writer schema (avro-json-codegen.ts) reads the bytes and writes UTF-8 JSON
+ * into a reused buffer. What it writes is exactly JSON.stringify of the decoded record as
+ * writer-codec.ts renders it (unions as the branch's value, bytes and fixed as base64, logical
+ * types as their underlying type); it refuses what avsc refuses (truncated or trailing bytes, a
+ * long beyond 2^53). The delivery path's cost per record is this and one base64 encoding.
  */
 import type { Type } from 'avsc';
 import type { Input } from './avro-json-closures';
