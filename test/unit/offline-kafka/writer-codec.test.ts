@@ -89,8 +89,31 @@ describe('createWriterCodec (AVRO)', () => {
     expect(codec).toMatchObject({ dataFormat: 'AVRO', schemaId: '42' });
   });
 
+  /** A named record used twice (inlined twice by the generated transcoder), in a union and in an array. */
+  const reused = {
+    type: 'record',
+    name: 'Order',
+    fields: [
+      {
+        name: 'from',
+        type: {
+          type: 'record',
+          name: 'Place',
+          fields: [
+            { name: 'city', type: 'string' },
+            { name: 'zip', type: ['null', 'int', 'string'] },
+          ],
+        },
+      },
+      { name: 'to', type: ['null', 'Place'] },
+      { name: 'stops', type: { type: 'array', items: 'Place' } },
+      { name: 'empty', type: { type: 'record', name: 'Nothing', fields: [] } },
+    ],
+  };
+
   it.each([
     ['every type', schema],
+    ['a named record used again, in a union and an array', reused],
     ["Tributary's raw user", rawUserSchema],
     ["Tributary's clean user", cleanUserSchema],
   ])('writes exactly what JSON.stringify writes for the decoded record, for any value of %s', (_name, avsc) => {
