@@ -22,7 +22,9 @@ afterAll(() => {
 });
 
 const respond = (authenticator: auth.Authenticator, challenge: Buffer): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => authenticator.evaluateChallenge(challenge, (err, response) => (err ? reject(err) : resolve(response))));
+  new Promise((resolve, reject) =>
+    authenticator.evaluateChallenge(challenge, (err: Error | null, response?: Buffer) => (err ? reject(err) : resolve(response))),
+  );
 
 /** The plugin's authenticator (it loads the AWS SDK v2; the pipeline no longer does) with a chain that resolves to the same credentials. */
 function pluginAuthenticator(date: Date): auth.Authenticator {
@@ -39,7 +41,9 @@ describe("Keyspaces' SigV4 authentication", () => {
   );
 
   it('asks for SigV4 first', async () => {
-    const initial = await new Promise<Buffer | undefined>((resolve) => authenticator.initialResponse((_err, response) => resolve(response)));
+    const initial = await new Promise<Buffer | undefined>((resolve) =>
+      authenticator.initialResponse((_err: Error | null, response?: Buffer) => resolve(response)),
+    );
     expect(initial?.toString('utf8')).toBe('SigV4\0\0');
   });
 
