@@ -7,6 +7,7 @@
  */
 import { InvocationsInFlight } from './invocations';
 import { installOfflineRuntime } from './runtime';
+import { restoreSourceMaps } from './source-maps';
 import { listedAfterServerlessOffline } from '../shared/plugin-order';
 
 /** The part of serverless's instance the plugin reads. */
@@ -53,6 +54,8 @@ export default class OfflineRuntimePlugin {
     this.installing ??= (async () => {
       if (!this.inProcess()) return;
       this.checkPluginOrder();
+      // Before any handler's bundle is loaded: tsx left source maps on for the whole process.
+      restoreSourceMaps();
       try {
         await installOfflineRuntime(this.serviceDir(), this.inFlight);
       } catch (error) {

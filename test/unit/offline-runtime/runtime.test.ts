@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { InvocationsInFlight } from '../../../plugins/offline-runtime/invocations';
 import OfflineRuntimePlugin from '../../../plugins/offline-runtime/plugin';
 import { loadInProcessRunner, OfflineRuntimeError, type Store, wrapRunner } from '../../../plugins/offline-runtime/runtime';
+import { startedWithSourceMaps } from '../../../plugins/offline-runtime/source-maps';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -16,14 +17,21 @@ function withoutMaxConcurrency(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 describe('offline-runtime under serverless-offline’s real in-process runner (test/fixtures/offline-runtime/run.ts)', () => {
   let output: string[];
-  let result: { results: Array<{ id: number; requestId: string }>; inFlightAtStop: number; stopMs: number; maxConcurrency: string };
+  let result: {
+    results: Array<{ id: number; requestId: string }>;
+    inFlightAtStop: number;
+    stopMs: number;
+    maxConcurrency: string;
+    sourceMapsBeforeInit: boolean;
+    sourceMapsAfterInit: boolean;
+  };
 
   beforeAll(async () => {
     // A child process: serverless-offline is ESM and loads handlers through tsx, as under `sls offline start`.
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'test/fixtures/offline-runtime/run.ts'], {
       cwd: ROOT,
       timeout: 60_000,
-      env: { ...withoutMaxConcurrency(process.env), POWERTOOLS_LOG_LEVEL: 'INFO' },
+      env: { ...withoutMaxConcurrency(process.env), POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '' },
     });
     output = stdout.split('\n');
     result = JSON.parse(output.find((line) => line.startsWith('RESULT '))!.slice('RESULT '.length));
@@ -44,10 +52,22 @@ describe('offline-runtime under serverless-offline’s real in-process runner (t
     expect(result.maxConcurrency).toBe('64');
   });
 
+  it('turns source maps back off, as Node was started, before any handler loads: tsx had turned them on', () => {
+    expect(result).toMatchObject({ sourceMapsBeforeInit: true, sourceMapsAfterInit: false });
+  });
+
   it('makes the stop wait for an invocation in flight', () => {
     expect(result.inFlightAtStop).toBe(1);
     expect(output.indexOf('slow invocation finished')).toBeGreaterThanOrEqual(0);
     expect(output.indexOf('slow invocation finished')).toBeLessThan(output.indexOf('stop returned'));
+  });
+});
+
+describe('startedWithSourceMaps', () => {
+  it('reads --enable-source-maps from the command line or NODE_OPTIONS', () => {
+    expect(startedWithSourceMaps(['--max-semi-space-size=16'], '')).toBe(false);
+    expect(startedWithSourceMaps(['--enable-source-maps'], '')).toBe(true);
+    expect(startedWithSourceMaps([], '--max-old-space-size=512 --enable-source-maps')).toBe(true);
   });
 });
 
