@@ -51,13 +51,13 @@ function portAnswersOn(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * Node flags for the process all five functions run in (in-process), where garbage collection was
- * 13-15 % and promise hooks ~2 % of the CPU profile (npm run bench:pipeline -- --cpu-prof): a young
- * generation large enough for batches in flight, and AsyncLocalStorage (the invocation store)
- * without promise hooks, as Node 24 has by default. docker-compose.yml's functions service sets the
- * same through NODE_OPTIONS.
+ * Node flags for the process all five functions run in (in-process): AsyncLocalStorage (the
+ * invocation store) without promise hooks, ~2 % of its CPU profile, as Node 24 has by default.
+ * V8's default young generation (16 MB semi-spaces): 64 MB ones kept 128 MB committed for ~50 MB
+ * used and cost ~80 MiB of peak RSS in a 100k bench:pipeline run, for no CPU per user it measured
+ * (docs/performance.md). docker-compose.yml's functions service sets the same through NODE_OPTIONS.
  */
-export const FUNCTIONS_NODE_FLAGS = ['--max-semi-space-size=64', '--experimental-async-context-frame'];
+export const FUNCTIONS_NODE_FLAGS = ['--experimental-async-context-frame'];
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
   const lambdaPort = options.lambdaPort ?? 3002;
