@@ -14,7 +14,7 @@
  * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
  *
  *   npm run bench:pipeline [-- --users 100000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
- *                          [-- --cpu-prof <dir> --json <file> --node-flags "<flags for the sls process>" --skip-raw --skip-seeds]
+ *                          [-- --cpu-prof <dir> --json <file> --node-flags="<flags for the sls process>" --skip-raw --skip-seeds]
  *
  * Timestamps, not polling, give the figures: fetch invocation start/end in this process; the
  * users.raw record timestamp (CreateTime: when publish produced it) and the users.clean one (when
