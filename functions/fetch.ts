@@ -2,7 +2,8 @@
 import { parseFetchRequest } from '../layers/domain/requests';
 import { logger } from '../layers/logging/logger';
 import { lambdaHandler } from '../layers/pipeline/handler';
-import { fetchDeps, pipelineConfig } from '../layers/pipeline/dependencies';
+import { pipelineConfig } from '../layers/pipeline/clients/registry';
+import { fetchDeps } from '../layers/pipeline/deps/fetch';
 import { batchIdFor, fetchAndHandOff } from '../layers/pipeline/fetch-users';
 
 export const handler = lambdaHandler(async (event: unknown) => {

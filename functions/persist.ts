@@ -2,7 +2,7 @@
 import { parsePersistBatch } from '../layers/domain/requests';
 import { logger } from '../layers/logging/logger';
 import { lambdaHandler } from '../layers/pipeline/handler';
-import { persistDeps } from '../layers/pipeline/dependencies';
+import { persistDeps } from '../layers/pipeline/deps/persist';
 import { persistUsers } from '../layers/pipeline/persist-users';
 
 export const handler = lambdaHandler(async (event: unknown) => {

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../layers/logging/logger';
 import { lambdaHandler } from '../layers/pipeline/handler';
-import { pipelineConfig, publishDeps } from '../layers/pipeline/dependencies';
+import { pipelineConfig } from '../layers/pipeline/clients/registry';
+import { publishDeps } from '../layers/pipeline/deps/publish';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
 
 export const handler = lambdaHandler(async () => {

@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { countUnpublished, requeueForReplay } from '../layers/adapters/raw-users-store';
 import { logger } from '../layers/logging/logger';
-import { closeClients, pipelineConfig, postgresPool, publishDeps } from '../layers/pipeline/dependencies';
+import { postgresPool } from '../layers/pipeline/clients/postgres';
+import { closeClients, pipelineConfig } from '../layers/pipeline/clients/registry';
+import { publishDeps } from '../layers/pipeline/deps/publish';
 import { publishOutbox } from '../layers/pipeline/publish-outbox';
 
 /** How long the outbox may stay the same size before the replay gives up with an error. */

@@ -2,7 +2,7 @@
 import type middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../logging/logger';
-import { closeClients, pipelineConfig } from './dependencies';
+import { closeClients, pipelineConfig } from './clients/registry';
 import { stageMetrics } from './metrics';
 import { asNativeError } from './native-error';
 
