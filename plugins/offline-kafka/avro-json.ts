@@ -22,11 +22,13 @@ export interface AvroJson {
   append(bytes: Buffer, start: number, output: JsonOutput): void;
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 export function compileAvroToJson(type: Type): AvroJson {
   const transcode = generateTranscoder(type);
   const output = new JsonOutput();
   // One input and one output per writer schema, reused: a call runs to its end before the next.
-  const input: Input = { bytes: output.buffer, pos: 0 };
+  const input: Input = { bytes: NO_BYTES, pos: 0 };
   const append = (bytes: Buffer, start: number, into: JsonOutput): void => {
     input.bytes = bytes;
     input.pos = start;
@@ -38,6 +40,9 @@ export function compileAvroToJson(type: Type): AvroJson {
     } catch (error) {
       into.length = into.recordStart;
       throw error;
+    } finally {
+      // The record's bytes (a slice of a whole fetch) are not kept alive by an idle codec.
+      input.bytes = NO_BYTES;
     }
   };
   const run = (bytes: Buffer, start: number): JsonOutput => {
