@@ -18,7 +18,7 @@ export interface OfflineFunction {
 }
 
 /** serverless-offline's defaults for the options its runtime reads; it does not export them. */
-const RUNTIME_DEFAULTS: Record<string, unknown> = {
+export const RUNTIME_DEFAULTS: Record<string, unknown> = {
   host: 'localhost',
   lambdaPort: 3002,
   noTimeout: false,
