@@ -16,7 +16,7 @@ import { buildKafkaEvent, recordsKey } from './event';
 import type { EventSourceMapping } from './event-definition';
 import type { MappingMetrics } from './metrics';
 import { type Outcome, type PlannedBatch, PartitionPoller, type Settlement } from './partition-poller';
-import type { RecordDecoding } from './record-decoding';
+import type { FetchedRecord, RecordDecoding } from './record-decoding';
 import { Sleeps } from './sleeps';
 
 /** What the mapping shares with its pollers. */
@@ -47,7 +47,7 @@ const SESSION_TIMEOUT_MS = 10_000;
 
 export class EventPoller {
   private consumer: Consumer | undefined;
-  private readonly pollers = new Map<number, PartitionPoller<KafkaMessage>>();
+  private readonly pollers = new Map<number, PartitionPoller<FetchedRecord>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sleeps = new Sleeps(() => this.stopping);
   private readonly handoff: FailureHandoff;
@@ -127,10 +127,12 @@ export class EventPoller {
     const { partition } = batch;
     const poller = this.pollerFor(partition);
     const fetched = batch.messages;
+    // The fetched messages as records, one for one, as far as they are decoded.
+    const decoded: FetchedRecord[] = [];
     const caughtUp = Number(batch.lastOffset()) + 1 >= Number(batch.highWatermark);
     let position = 0;
     const settleUpTo = async (nextOffset: number): Promise<void> => {
-      const from = Number(fetched[position]?.offset ?? nextOffset);
+      const from = decoded[position]?.offset ?? nextOffset;
       try {
         // The payload's commit works while stopping too; consumer.commitOffsets() is a no-op then.
         await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset: String(nextOffset) }] }] });
@@ -140,23 +142,21 @@ export class EventPoller {
       }
       metrics.add('CommittedEventCount', Math.max(0, nextOffset - from));
       resolveOffset(String(nextOffset - 1));
-      while (position < fetched.length && Number((fetched[position] as KafkaMessage).offset) < nextOffset) position++;
+      while (position < decoded.length && (decoded[position] as FetchedRecord).offset < nextOffset) position++;
     };
     // A fetch (up to 6 MB a partition) is decoded a batch ahead of the position, not whole before the
     // first invocation: the first batch goes out sooner, and decoded records die young.
-    let decodedTo = 0;
     const decodeAhead = async (): Promise<boolean> => {
-      while (decodedTo < fetched.length && this.readyCount(fetched, position, decodedTo) < mapping.batchSize) {
-        const to = Math.min(fetched.length, decodedTo + mapping.batchSize);
-        if (!(await this.decodeFetched(partition, fetched, decodedTo, to, pause, heartbeat))) return false;
-        decodedTo = to;
+      while (decoded.length < fetched.length && this.readyCount(decoded, position) < mapping.batchSize) {
+        const to = Math.min(fetched.length, decoded.length + mapping.batchSize);
+        if (!(await this.decodeFetched(partition, fetched, decoded, to, pause, heartbeat))) return false;
       }
       return true;
     };
 
     while (isRunning() && !isStale() && !this.stopping) {
       if (!(await decodeAhead())) return;
-      const step = poller.plan(fetched, caughtUp, Date.now(), position, decodedTo);
+      const step = poller.plan(decoded, caughtUp && decoded.length === fetched.length, Date.now(), position);
       if (step.kind === 'idle') return;
       if (step.kind === 'wait') {
         const delay = step.untilMs - Date.now();
@@ -171,14 +171,14 @@ export class EventPoller {
       if (step.kind === 'expire') {
         const maxAge = `older than MaximumRecordAgeInSeconds ${(this.context.mapping.maximumRecordAgeMs ?? 0) / 1000} s`;
         const failure = { error: maxAge, attempts: step.attempts, condition: 'RecordAgeExceeded' as const };
-        if (!(await this.handoff.discard(partition, step.records, failure, heartbeat))) return;
+        if (!(await this.handoff.discard(partition, messagesOf(step.records), failure, heartbeat))) return;
         await settleUpTo(step.nextOffset);
         continue;
       }
       const { settlement, error } = await this.invoke(partition, step.batch, poller, heartbeat);
       if (
         settlement.discarded.length > 0 &&
-        !(await this.handoff.discard(partition, settlement.discarded, { error, attempts: settlement.attempts }, heartbeat))
+        !(await this.handoff.discard(partition, messagesOf(settlement.discarded), { error, attempts: settlement.attempts }, heartbeat))
       )
         return;
       if (settlement.commitOffset !== undefined) await settleUpTo(settlement.commitOffset);
@@ -188,17 +188,17 @@ export class EventPoller {
 
   private async invoke(
     partition: number,
-    batch: PlannedBatch<KafkaMessage>,
-    poller: PartitionPoller<KafkaMessage>,
+    batch: PlannedBatch<FetchedRecord>,
+    poller: PartitionPoller<FetchedRecord>,
     heartbeat: () => Promise<void>,
-  ): Promise<{ settlement: Settlement<KafkaMessage>; error: string }> {
+  ): Promise<{ settlement: Settlement<FetchedRecord>; error: string }> {
     const { mapping, deps, records, metrics, label } = this.context;
     const started = Date.now();
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
     metrics.add('InvokedEventCount', batch.records.length);
     let outcome: Outcome;
     try {
-      const event = batch.records.map((message) => records.toRecord(partition, message));
+      const event = batch.records.map((record) => records.toRecord(partition, record));
       const result = await deps.invoker.invoke(mapping.functionKey, buildKafkaEvent(mapping.source, event));
       outcome = { kind: 'success' };
       if (mapping.reportBatchItemFailures) {
@@ -222,33 +222,33 @@ export class EventPoller {
     return { settlement, error: outcome.kind === 'success' ? '' : outcome.error };
   }
 
-  /** Records from index `from` to `to` (excluded) that go to the function (the filters pass them). */
-  private readyCount(fetched: readonly KafkaMessage[], from: number, to: number): number {
-    const { records } = this.context;
+  /** Decoded records from index `from` on that go to the function (the filters pass them). */
+  private readyCount(decoded: readonly FetchedRecord[], from: number): number {
     let ready = 0;
-    for (let i = from; i < to; i++) if (records.matches(fetched[i] as KafkaMessage)) ready++;
+    for (let i = from; i < decoded.length; i++) if ((decoded[i] as FetchedRecord).passes) ready++;
     return ready;
   }
 
   /**
-   * Decodes fetched[from…to) (with a schema registry) and hands the records it cannot decode to the
-   * destination (they never reach the function); counts them polled and filtered out. False when
-   * the partition must wait: the registry is unreachable (paused for the reconnect backoff) or
-   * stopping before the destination took the rejected records.
+   * Decodes fetched[decoded.length…to) (with a schema registry) onto `decoded` and hands the records
+   * it cannot decode to the destination (they never reach the function); counts them polled and
+   * filtered out. False when the partition must wait: the registry is unreachable (paused for the
+   * reconnect backoff) or stopping before the destination took the rejected records.
    */
   private async decodeFetched(
     partition: number,
     fetched: readonly KafkaMessage[],
-    from: number,
+    decoded: FetchedRecord[],
     to: number,
     pause: EachBatchPayload['pause'],
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
     const { records, mapping, metrics, deps, label } = this.context;
+    const from = decoded.length;
     const range = from === 0 && to === fetched.length ? fetched : fetched.slice(from, to);
     let rejected: Awaited<ReturnType<RecordDecoding['decode']>>;
     try {
-      rejected = await records.decode(partition, range);
+      rejected = await records.decode(partition, range, decoded);
     } catch (error) {
       metrics.add('SchemaRegistryErrorCount');
       const delay = mapping.reconnectBackoff.initialMs;
@@ -262,9 +262,9 @@ export class EventPoller {
       count += messages.length;
       if (!(await this.handoff.discard(partition, messages, { error: detail, attempts: 0, condition: reason }, heartbeat))) return false;
     }
-    const fresh = metrics.firstPolled(partition, range, (message) => records.offset(message));
+    const fresh = metrics.firstPolled(partition, decoded, from, (record) => record.offset);
     metrics.add('PolledEventCount', fresh.length);
-    metrics.add('FilteredOutEventCount', Math.max(0, fresh.filter((message) => !records.matches(message)).length - count));
+    metrics.add('FilteredOutEventCount', Math.max(0, fresh.filter((record) => !record.passes).length - count));
     return true;
   }
 
@@ -280,7 +280,7 @@ export class EventPoller {
     this.timers.add(timer);
   }
 
-  private pollerFor(partition: number): PartitionPoller<KafkaMessage> {
+  private pollerFor(partition: number): PartitionPoller<FetchedRecord> {
     let poller = this.pollers.get(partition);
     if (!poller) {
       const { mapping, records } = this.context;
@@ -293,9 +293,13 @@ export class EventPoller {
         maximumRecordAgeMs: mapping.maximumRecordAgeMs,
         maxBatchBytes: MAX_BATCH_BYTES,
       };
-      poller = new PartitionPoller<KafkaMessage>(settings, records);
+      poller = new PartitionPoller<FetchedRecord>(settings, records);
       this.pollers.set(partition, poller);
     }
     return poller;
   }
+}
+
+function messagesOf(records: readonly FetchedRecord[]): KafkaMessage[] {
+  return records.map((record) => record.message);
 }

@@ -39,9 +39,14 @@ export function recordsKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
-export function toKafkaRecord(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
-  const offset = Number(message.offset);
-  const timestamp = Number(message.timestamp);
+/** `offset` and `timestamp` as numbers where the caller parsed them already. */
+export function toKafkaRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  offset = Number(message.offset),
+  timestamp = Number(message.timestamp),
+): KafkaRecord {
   const timestampType = timestampTypeOf(message);
   const headers = toHeaders(message.headers);
   // One literal per key/value presence, fields in AWS's order: fixed object shapes build faster
@@ -61,6 +66,8 @@ export function toDecodedKafkaRecord(
   message: KafkaMessage,
   key: DeliveredAttribute | undefined,
   value: DeliveredAttribute | undefined,
+  offset = Number(message.offset),
+  timestamp = Number(message.timestamp),
 ): KafkaRecord {
   // The common case (a decoded value, the key as it arrived) as one literal: properties added one by
   // one grow the object's property store several times per record.
@@ -68,8 +75,8 @@ export function toDecodedKafkaRecord(
     return {
       topic,
       partition,
-      offset: Number(message.offset),
-      timestamp: Number(message.timestamp),
+      offset,
+      timestamp,
       timestampType: timestampTypeOf(message),
       key: message.key.toString('base64'),
       value: value.data,
@@ -81,8 +88,8 @@ export function toDecodedKafkaRecord(
   const record = {
     topic,
     partition,
-    offset: Number(message.offset),
-    timestamp: Number(message.timestamp),
+    offset,
+    timestamp,
     timestampType: timestampTypeOf(message),
   } as KafkaRecord;
   if (key) record.key = key.data;

@@ -51,10 +51,11 @@ export class MappingMetrics {
     this.counts.set(metric, (this.counts.get(metric) ?? 0) + count);
   }
 
-  /** The records of a fetch not polled before: a partition paused or retried is fetched again. */
-  firstPolled<T>(partition: number, records: readonly T[], offsetOf: (record: T) => number): T[] {
+  /** The records of a fetch from records[from] on not polled before: a partition paused or retried is fetched again. */
+  firstPolled<T>(partition: number, records: readonly T[], from: number, offsetOf: (record: T) => number): T[] {
     const through = this.seenThrough.get(partition) ?? -1;
-    const fresh = records.filter((record) => offsetOf(record) > through);
+    const fresh: T[] = [];
+    for (let i = from; i < records.length; i++) if (offsetOf(records[i] as T) > through) fresh.push(records[i] as T);
     const last = fresh.at(-1);
     if (last !== undefined) this.seenThrough.set(partition, offsetOf(last));
     return fresh;

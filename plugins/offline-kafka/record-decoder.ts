@@ -57,6 +57,8 @@ export function isSchemaFailure(result: DecodedAttribute | SchemaFailure): resul
 export class RecordDecoder {
   /** Writer codecs by schema id, with the metadata records of that schema share; only ids the registry knows. */
   private readonly codecs = new Map<number, { codec: WriterCodec; metadata: SchemaMetadata }>();
+  /** Registry requests in flight, by schema id. */
+  private readonly fetching = new Map<number, Promise<void>>();
   /** The decoded records' JSON, one after the other (EventRecordFormat JSON). */
   private readonly json = new JsonOutput(1024 * 1024);
 
@@ -78,14 +80,22 @@ export class RecordDecoder {
    * know stays unprepared. Rejects with RegistryUnavailableError when the registry cannot be asked.
    */
   async prepare(ids: Iterable<number>): Promise<void> {
-    await Promise.all(
-      [...ids].map(async (id) => {
+    await Promise.all([...ids].map((id) => this.fetchSchema(id)));
+  }
+
+  /** One registry request per id at a time: partitions meeting a new schema together share it. */
+  private fetchSchema(id: number): Promise<void> {
+    let pending = this.fetching.get(id);
+    if (!pending) {
+      pending = (async () => {
         const registered = await this.registry.schemaById(id);
         if (!registered) return;
         const codec = createWriterCodec(registered);
         this.codecs.set(id, { codec, metadata: { dataFormat: codec.dataFormat, schemaId: codec.schemaId } });
-      }),
-    );
+      })().finally(() => this.fetching.delete(id));
+      this.fetching.set(id, pending);
+    }
+    return pending;
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import type { KafkaMessage } from 'kafkajs';
 import { type KafkaRecord, toDecodedKafkaRecord, toKafkaRecord } from './event';
-import { acceptAll, decodeValue, type FilterFields, type RecordFilter } from './filter';
+import { acceptAll, decodeValue, type RecordFilter } from './filter';
 import type { RecordView } from './partition-poller';
 import { type DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, UNPREPARED } from './record-decoder';
 import { ConfluentRegistryClient, type SchemaSource } from './registry-client';
@@ -21,18 +21,26 @@ export interface RejectedRecords {
   detail: string;
 }
 
-/** Where a fetched message keeps its decoding: a property, as cheap to read as any (a WeakMap is not). */
-const DECODED = Symbol('offline-kafka decoded');
-type DecodableMessage = KafkaMessage & { [DECODED]?: Decoded };
-
-interface Decoded {
-  key: DecodedAttribute | undefined;
-  value: DecodedAttribute | undefined;
-  failure: SchemaFailure | undefined;
-  fields: FilterFields | undefined;
+/**
+ * A fetched message as the mapping handles it: its offset and timestamp read once, its decoding
+ * beside it (a wrapper, not a property added to kafkajs' message: that would give every message
+ * a new hidden class and an out-of-object property store).
+ */
+export class FetchedRecord {
+  constructor(
+    readonly message: KafkaMessage,
+    readonly offset: number,
+    readonly timestampMs: number,
+    readonly key: DecodedAttribute | undefined,
+    readonly value: DecodedAttribute | undefined,
+    /** Why the registry could not decode it: it never matches, and goes to the on-failure destination. */
+    readonly failure: SchemaFailure | undefined,
+    /** Whether it passes the mapping's filter patterns. */
+    readonly passes: boolean,
+  ) {}
 }
 
-export class RecordDecoding implements RecordView<KafkaMessage> {
+export class RecordDecoding implements RecordView<FetchedRecord> {
   private readonly decoder: RecordDecoder | undefined;
   private readonly validateKey: boolean;
   private readonly validateValue: boolean;
@@ -51,47 +59,54 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
   }
 
   /**
-   * Decodes the messages not decoded yet; returns the newly rejected ones grouped by reason.
-   * Rejects with RegistryUnavailableError when the registry cannot be asked (nothing is decided).
+   * The messages as records, decoded where the mapping has a schema registry, appended to `into`;
+   * returns the newly rejected ones grouped by reason. Rejects with RegistryUnavailableError when
+   * the registry cannot be asked (nothing is appended then).
    */
-  async decode(partition: number, messages: readonly KafkaMessage[]): Promise<RejectedRecords[]> {
+  async decode(partition: number, messages: readonly KafkaMessage[], into: FetchedRecord[]): Promise<RejectedRecords[]> {
     const { decoder, registry } = this;
-    if (!decoder || !registry) return [];
-    // One pass in the common case (every schema cached); records naming a schema not fetched yet
-    // wait for one registry round trip and are decoded again.
-    let waiting: DecodableMessage[] | undefined;
-    const failed: DecodableMessage[] = [];
-    for (const message of messages as DecodableMessage[]) {
-      if (message[DECODED]) continue;
-      const result = this.decodeMessage(message, false);
-      if (result === UNPREPARED) (waiting ??= []).push(message);
-      else if ((message[DECODED] = result).failure) failed.push(message);
+    if (!decoder || !registry) {
+      for (const message of messages) into.push(this.plain(message));
+      return [];
     }
-    if (waiting) {
+    // One pass in the common case (every schema cached); when a record names a schema not fetched
+    // yet, its ids are fetched in one registry round trip and the records are decoded from there.
+    const decoded: FetchedRecord[] = [];
+    let waiting = -1;
+    for (let i = 0; i < messages.length; i++) {
+      const record = this.decodeMessage(messages[i] as KafkaMessage, false);
+      if (record === UNPREPARED) {
+        waiting = i;
+        break;
+      }
+      decoded.push(record);
+    }
+    if (waiting >= 0) {
       const ids = new Set<number>();
-      for (const message of waiting) {
+      for (let i = waiting; i < messages.length; i++) {
+        const message = messages[i] as KafkaMessage;
         for (const bytes of [registry.validate.key ? message.key : null, registry.validate.value ? message.value : null]) {
           const id = decoder.unpreparedSchemaId(bytes);
           if (id !== undefined) ids.add(id);
         }
       }
       await decoder.prepare(ids);
-      for (const message of waiting) {
-        const result = this.decodeMessage(message, true) as Decoded;
-        if ((message[DECODED] = result).failure) failed.push(message);
-      }
+      for (let i = waiting; i < messages.length; i++) decoded.push(this.decodeMessage(messages[i] as KafkaMessage, true) as FetchedRecord);
     }
-    return failed.length === 0 ? [] : this.reject(partition, failed);
+    let failed: FetchedRecord[] | undefined;
+    for (const record of decoded) {
+      into.push(record);
+      if (record.failure) (failed ??= []).push(record);
+    }
+    return failed ? this.reject(partition, failed) : [];
   }
 
   /** The failed records not handed out yet, grouped by reason, in offset order. */
-  private reject(partition: number, failed: DecodableMessage[]): RejectedRecords[] {
+  private reject(partition: number, failed: FetchedRecord[]): RejectedRecords[] {
     const rejected = new Map<SchemaFailureReason, RejectedRecords>();
     const through = this.rejectedThrough.get(partition) ?? -1;
-    for (const message of failed.sort((a, b) => Number(a.offset) - Number(b.offset))) {
-      const failure = message[DECODED]?.failure as SchemaFailure;
-      const offset = Number(message.offset);
-      if (offset <= through) continue;
+    for (const { message, offset, failure } of failed.sort((a, b) => a.offset - b.offset)) {
+      if (offset <= through || !failure) continue;
       const group = rejected.get(failure.reason) ?? { reason: failure.reason, messages: [], detail: '' };
       group.messages.push(message);
       group.detail += `${group.detail ? '; ' : ''}offset ${offset} ${failure.detail}`;
@@ -101,24 +116,21 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
     return [...rejected.values()];
   }
 
-  offset(message: KafkaMessage): number {
-    return Number(message.offset);
+  offset(record: FetchedRecord): number {
+    return record.offset;
   }
 
-  timestampMs(message: KafkaMessage): number {
-    return Number(message.timestamp);
+  timestampMs(record: FetchedRecord): number {
+    return record.timestampMs;
   }
 
-  matches(message: KafkaMessage): boolean {
-    const decoded = (message as DecodableMessage)[DECODED];
-    if (decoded?.failure) return false;
-    if (this.filter === acceptAll) return true;
-    return this.filter(decoded?.fields ?? { value: decodeValue(message.value) });
+  matches(record: FetchedRecord): boolean {
+    return record.passes;
   }
 
   /** A record's share of the event: base64 key and value, "255," per header byte, fixed fields. */
-  bytes(message: KafkaMessage): number {
-    const decoded = (message as DecodableMessage)[DECODED];
+  bytes(record: FetchedRecord): number {
+    const { message } = record;
     let headerBytes = 0;
     const headers = message.headers;
     for (const name in headers) {
@@ -126,35 +138,41 @@ export class RecordDecoding implements RecordView<KafkaMessage> {
       if (Array.isArray(value)) for (const item of value) headerBytes += item.length;
       else headerBytes += value?.length ?? 0;
     }
-    const key = decoded?.key ? decoded.key.dataLength + 60 : base64Length(message.key);
-    const value = decoded?.value ? decoded.value.dataLength + 60 : base64Length(message.value);
+    const key = record.key ? record.key.dataLength + 60 : base64Length(message.key);
+    const value = record.value ? record.value.dataLength + 60 : base64Length(message.value);
     return key + value + headerBytes * 4 + 160;
   }
 
-  toRecord(partition: number, message: KafkaMessage): KafkaRecord {
-    const decoded = (message as DecodableMessage)[DECODED];
-    if (!decoded || (!decoded.key && !decoded.value)) return toKafkaRecord(this.topic, partition, message);
-    return toDecodedKafkaRecord(this.topic, partition, message, decoded.key, decoded.value);
+  toRecord(partition: number, record: FetchedRecord): KafkaRecord {
+    if (!record.key && !record.value) return toKafkaRecord(this.topic, partition, record.message, record.offset, record.timestampMs);
+    return toDecodedKafkaRecord(this.topic, partition, record.message, record.key, record.value, record.offset, record.timestampMs);
   }
 
-  private decodeMessage(message: KafkaMessage, prepared: boolean): Decoded | typeof UNPREPARED {
+  /** A record of a mapping without a schema registry: filters read the value's bytes as JSON where they can. */
+  private plain(message: KafkaMessage): FetchedRecord {
+    const passes = this.filter === acceptAll || this.filter({ value: decodeValue(message.value) });
+    return new FetchedRecord(message, Number(message.offset), Number(message.timestamp), undefined, undefined, undefined, passes);
+  }
+
+  private decodeMessage(message: KafkaMessage, prepared: boolean): FetchedRecord | typeof UNPREPARED {
     const decoder = this.decoder as RecordDecoder;
     // A null attribute (no key, a tombstone) has nothing to validate and is delivered as such.
     const key = this.validateKey && message.key !== null ? decoder.decode(message.key, prepared) : undefined;
     const value = this.validateValue && message.value !== null ? decoder.decode(message.value, prepared) : undefined;
     if (key === UNPREPARED || value === UNPREPARED) return UNPREPARED;
+    const offset = Number(message.offset);
+    const timestampMs = Number(message.timestamp);
     const failure = key && isSchemaFailure(key) ? key : value && isSchemaFailure(value) ? value : undefined;
-    if (failure) return { key: undefined, value: undefined, failure, fields: undefined };
+    if (failure) return new FetchedRecord(message, offset, timestampMs, undefined, undefined, failure, false);
     const keyAttribute = key as DecodedAttribute | undefined;
     const valueAttribute = value as DecodedAttribute | undefined;
-    const fields =
-      this.filter === acceptAll
-        ? undefined
-        : {
-            value: valueAttribute ? valueAttribute.filterValue : decodeValue(message.value),
-            key: keyAttribute ? keyAttribute.filterValue : decodeValue(message.key),
-          };
-    return { key: keyAttribute, value: valueAttribute, failure: undefined, fields };
+    const passes =
+      this.filter === acceptAll ||
+      this.filter({
+        value: valueAttribute ? valueAttribute.filterValue : decodeValue(message.value),
+        key: keyAttribute ? keyAttribute.filterValue : decodeValue(message.key),
+      });
+    return new FetchedRecord(message, offset, timestampMs, keyAttribute, valueAttribute, undefined, passes);
   }
 }
 

@@ -25,9 +25,10 @@ describe('MappingMetrics', () => {
   it('counts a record as polled once, however often its partition is fetched again', () => {
     const metrics = new MappingMetrics();
     const offsets = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-    expect(metrics.firstPolled(0, offsets(0, 4), (o) => o)).toEqual([0, 1, 2, 3, 4]);
-    expect(metrics.firstPolled(0, offsets(2, 6), (o) => o)).toEqual([5, 6]);
-    expect(metrics.firstPolled(1, offsets(0, 1), (o) => o)).toEqual([0, 1]);
+    expect(metrics.firstPolled(0, offsets(0, 4), 0, (o) => o)).toEqual([0, 1, 2, 3, 4]);
+    expect(metrics.firstPolled(0, offsets(2, 6), 0, (o) => o)).toEqual([5, 6]);
+    expect(metrics.firstPolled(1, offsets(0, 1), 0, (o) => o)).toEqual([0, 1]);
+    expect(metrics.firstPolled(1, offsets(0, 4), 3, (o) => o)).toEqual([3, 4]);
   });
 });
 
