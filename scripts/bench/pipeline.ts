@@ -4,7 +4,8 @@
  *  1. the raw limits — Cassandra upserts with cassandra-driver alone (the sink's table, prepared
  *     statement and executeConcurrent), PostgreSQL COPY of the raw users alone, Kafka produce alone
  *     (kafkajs, the Avro users.raw values, acks=all);
- *  2. 100k users from the local randomuser server through every stage under `sls offline start`
+ *  2. after 10k untimed users through every stage (--warmup-users: each function's module loaded,
+ *     its hot paths compiled), 100k users from the local randomuser server through every stage under `sls offline start`
  *     (fetch invoked with results=5000 × 20 pages through the Lambda API, a seed of its own), with
  *     per-stage and end-to-end throughput, publish→Cassandra latency and the sls process's memory;
  *  3. a paced phase at ~1k users/s offered load (fetch 200 users every 200 ms) for p99 latency;
@@ -13,7 +14,7 @@
  * then the ratios against the targets. The run has a sandbox of its own on the shared stack (a
  * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
  *
- *   npm run bench:pipeline [-- --users 100000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
+ *   npm run bench:pipeline [-- --users 100000 --warmup-users 10000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
  *                          [-- --cpu-prof <dir> --json <file> --node-flags="<flags for the sls process>" --skip-raw --skip-seeds]
  *
  * Timestamps, not polling, give the figures: fetch invocation start/end in this process; the
@@ -36,7 +37,7 @@ import { cpuSnapshot, cpuUse, type CpuSource } from './lib/cpu';
 import { monotonicMicros, stageProfile } from './lib/cpu-profile';
 import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffline } from './lib/offline';
 import { configuredInProcess, readOptions } from './lib/options';
-import { pacedPages, pacedRun, throughputPages, throughputRun, warmApi } from './lib/pipeline-runs';
+import { pacedPages, pacedRun, throughputPages, throughputRun, warmApi, warmupPages, warmupRun } from './lib/pipeline-runs';
 import { progress } from './lib/progress';
 import { measureRawLimits } from './lib/raw-limits-phase';
 import { report } from './lib/report';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     // The API's own work runs on its servers, not on the pipeline's machine: the local stand-in
     // answers from memory, every page the run will ask for built before the clock starts.
     server = await startRandomUserServer({ port: 0, latencyMs: options.apiLatencyMs, cacheResponses: true });
-    await warmApi(server.apiUrl, [...throughputPages(options, runId), ...pacedPages(options, runId)]);
+    await warmApi(server.apiUrl, [...warmupPages(options, runId), ...throughputPages(options, runId), ...pacedPages(options, runId)]);
     // Right before starting: another engineer's sls offline may have taken the ports while the API warmed.
     await waitForFreePorts([topology.ports.offlineLambda, topology.ports.offlineHttp], 900_000, progress);
     const logFile = path.join(ROOT, '.stack', 'logs', `bench-pipeline-${runId}.log`);
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
     await offline.waitForLine(/offline-kafka: transform ← \S+ consuming as group/, 120_000);
     await offline.waitForLine(/offline-kafka: sink ← \S+ consuming as group/, 120_000);
     const lambda = createLambdaClient({ ...config.lambda, endpoint: `http://127.0.0.1:${topology.ports.offlineLambda}` });
+    await warmupRun(clients, lambda, options, runId);
 
     // CPU of every process on the path, over the throughput phase.
     const cpuSources: CpuSource[] = [

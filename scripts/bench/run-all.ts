@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createContext } from '../stack/context';
 import { up } from '../stack/stack';
+import { costTargetLines } from './lib/cost-targets';
 import type { PipelineBenchSummary } from './lib/report';
+import type { Measurements } from './lib/summary';
 
 interface Bench {
   name: string;
@@ -85,9 +87,9 @@ async function main(): Promise<void> {
     lines.push(`── ${o.bench.name} (${o.bench.command}; ${(o.ms / 1000).toFixed(0)} s)${o.code === 0 ? '' : ` — FAILED, exit code ${o.code}`}`);
     lines.push(o.stdout || '(no result printed)');
   }
-  let summary: PipelineBenchSummary | undefined;
+  let summary: (PipelineBenchSummary & Measurements) | undefined;
   try {
-    summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as PipelineBenchSummary;
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as PipelineBenchSummary & Measurements;
   } catch {
     summary = undefined;
   }
@@ -103,6 +105,9 @@ async function main(): Promise<void> {
     lines.push(
       `  p99 publish→Cassandra at ~1k users/s: ${summary.pacedP99Ms === undefined ? 'n/a' : `${Math.round(summary.pacedP99Ms)} ms`} (target ≤ 1000 ms) ${mark(summary.targets.p99)}`,
     );
+    lines.push('');
+    lines.push("── the pipeline's cost per user (issue 14)");
+    lines.push(...costTargetLines(summary));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   if (outcomes.some((o) => o.code !== 0)) process.exitCode = 1;

@@ -43,6 +43,11 @@ export function throughputPages(options: Options, runId: string): { seed: string
   return Array.from({ length: Math.ceil(options.users / PAGE_SIZE) }, (_, i) => ({ seed: `bench-${runId}`, page: i + 1, results: PAGE_SIZE }));
 }
 
+/** The warm-up's API requests: whole pages, none when --warmup-users is 0. */
+export function warmupPages(options: Options, runId: string): { seed: string; page: number; results: number }[] {
+  return Array.from({ length: Math.ceil(options.warmupUsers / PAGE_SIZE) }, (_, i) => ({ seed: `bench-${runId}-warmup`, page: i + 1, results: PAGE_SIZE }));
+}
+
 /** The paced run's API requests, one per call. */
 export function pacedPages(options: Options, runId: string): { seed: string; page: number; results: number }[] {
   const { perCall, calls } = pacedCalls(options);
@@ -119,6 +124,18 @@ async function drain(clients: Clients, batchIds: readonly string[], label: strin
     async () => `${fmtInt(await sinkLag())} users.clean records to go`,
   );
   return { rawEnd, cleanEnd, drainedAt: Date.now() };
+}
+
+/** Puts the warm-up's users through every stage and waits until the sink has taken them; nothing of it is measured. */
+export async function warmupRun(clients: Clients, lambda: Lambda, options: Options, runId: string): Promise<void> {
+  const requests = warmupPages(options, runId);
+  if (requests.length === 0) return;
+  progress(`warm-up: ${fmtInt(requests.length * PAGE_SIZE)} users through every stage, not measured`);
+  const batchIds: string[] = [];
+  await forEachConcurrent(requests, options.fetchConcurrency, async ({ seed, page, results }) => {
+    batchIds.push((await fetchPage(lambda, clients.config.lambda.stage, seed, page, results)).report.batchId);
+  });
+  await drain(clients, batchIds, 'warm-up');
 }
 
 export async function throughputRun(clients: Clients, lambda: Lambda, options: Options, runId: string): Promise<PipelineRun> {
