@@ -8,7 +8,7 @@
  * on stdout is its result, collected into the one report printed at the end.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createContext } from '../stack/context';
@@ -58,9 +58,17 @@ async function main(): Promise<void> {
   const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
   const pipelineArgs = onlyAt >= 0 ? argv.filter((_, i) => i !== onlyAt && i !== onlyAt + 1) : argv;
   const summaryFile = path.join(os.tmpdir(), `tributary-bench-${process.pid}.json`);
+  // The functions' CPU by stage comes from a V8 profile of their process, kept only for the report
+  // (its cost is within the run-to-run spread: docs/performance.md); a --cpu-prof given keeps it.
+  const profileDir = pipelineArgs.includes('--cpu-prof') ? undefined : mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-profile-'));
   const benches: Bench[] = [
     { name: 'offline Kafka event source', command: 'npm run bench:offline-kafka', script: 'scripts/bench/offline-kafka.ts', args: [] },
-    { name: 'pipeline', command: 'npm run bench:pipeline', script: 'scripts/bench/pipeline.ts', args: ['--json', summaryFile, ...pipelineArgs] },
+    {
+      name: 'pipeline',
+      command: 'npm run bench:pipeline',
+      script: 'scripts/bench/pipeline.ts',
+      args: ['--json', summaryFile, ...(profileDir ? ['--cpu-prof', profileDir] : []), ...pipelineArgs],
+    },
   ].filter((b) => !only || b.script.includes(only));
   if (benches.length === 0) throw new Error(`--only ${only}: no such benchmark (pipeline, offline-kafka)`);
 
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
     summary = undefined;
   }
   rmSync(summaryFile, { force: true });
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   if (summary) {
     const mark = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
     lines.push('');
