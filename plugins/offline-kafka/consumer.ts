@@ -167,7 +167,9 @@ export class EventSourceConsumer {
     const admin = kafka.admin();
     this.admin = admin;
     await admin.connect();
-    const partitionCount = await this.prepareGroup(admin);
+    // The writer schemas are fetched beside the group's preparation; a slow registry delays the
+    // start by a second at most (the fetch goes on, and the first batch waits for it if it must).
+    const [partitionCount] = await Promise.all([this.prepareGroup(admin), Promise.race([this.records.warm(), unrefDelay(WARM_WAIT_MS)])]);
     if (mapping.onFailure?.kind === 'kafka') {
       this.destination = new KafkaFailureDestination(kafka, mapping.onFailure.topic, { source: mapping.source, functionArn: mapping.functionArn });
     }
@@ -251,4 +253,11 @@ export class EventSourceConsumer {
     await destination?.close();
     await admin?.disconnect().catch(() => undefined);
   }
+}
+
+/** How long a mapping's start waits for its schemas to be fetched ahead (RecordDecoding.warm). */
+const WARM_WAIT_MS = 1000;
+
+function unrefDelay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -83,6 +83,22 @@ export class RecordDecoder {
     await Promise.all([...ids].map((id) => this.fetchSchema(id)));
   }
 
+  /**
+   * Prepares the latest schema of each subject, before any record names it: the first batch then
+   * decodes without a registry round trip. Best effort: a subject the registry does not have, or a
+   * registry not answering, leaves decoding to fetch by id as records arrive.
+   */
+  async warm(subjects: readonly string[]): Promise<void> {
+    const { latestId } = this.registry;
+    if (!latestId) return;
+    await Promise.all(
+      subjects.map(async (subject) => {
+        const id = await latestId.call(this.registry, subject).catch(() => undefined);
+        if (id !== undefined) await this.prepare([id]).catch(() => undefined);
+      }),
+    );
+  }
+
   /** One registry request per id at a time: partitions meeting a new schema together share it. */
   private fetchSchema(id: number): Promise<void> {
     let pending = this.fetching.get(id);

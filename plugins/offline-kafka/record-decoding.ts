@@ -59,6 +59,16 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
   }
 
   /**
+   * Fetches the writer schemas the topic's records most likely name (the latest of `<topic>-value`
+   * and `<topic>-key`, Confluent's default subjects) before the first fetch; best effort.
+   */
+  async warm(): Promise<void> {
+    if (!this.decoder) return;
+    const subjects = [...(this.validateValue ? [`${this.topic}-value`] : []), ...(this.validateKey ? [`${this.topic}-key`] : [])];
+    await this.decoder.warm(subjects);
+  }
+
+  /**
    * The messages as records, decoded where the mapping has a schema registry, appended to `into`;
    * returns the newly rejected ones grouped by reason. Rejects with RegistryUnavailableError when
    * the registry cannot be asked (nothing is appended then).

@@ -19,6 +19,8 @@ export interface RegisteredSchema {
 /** What decoding needs of a registry: the schema with an id, or undefined if it has none. */
 export interface SchemaSource {
   schemaById(id: number): Promise<RegisteredSchema | undefined>;
+  /** The id of a subject's latest version (its schema cached for schemaById), or undefined. */
+  latestId?(subject: string): Promise<number | undefined>;
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -59,6 +61,24 @@ export class ConfluentRegistryClient implements SchemaSource {
       );
     }
     return request;
+  }
+
+  async latestId(subject: string): Promise<number | undefined> {
+    const url = `${this.baseUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`;
+    let response: RegistryAnswer;
+    try {
+      response = await this.get(url, REQUEST_TIMEOUT_MS);
+    } catch (error) {
+      throw new RegistryUnavailableError(url, error);
+    }
+    if (response.status === 404) return undefined;
+    if (response.status < 200 || response.status >= 300) throw new RegistryUnavailableError(url, `HTTP ${response.status} ${response.body}`.trim());
+    const body = JSON.parse(response.body) as { id?: unknown; schema?: unknown; schemaType?: unknown };
+    if (typeof body.id !== 'number' || typeof body.schema !== 'string') return undefined;
+    // An id never changes: the version's schema is the id's.
+    if (!this.requests.has(body.id))
+      this.requests.set(body.id, Promise.resolve({ id: body.id, dataFormat: dataFormatOf(body.schemaType), schema: body.schema }));
+    return body.id;
   }
 
   private async fetchSchema(id: number): Promise<RegisteredSchema | undefined> {
