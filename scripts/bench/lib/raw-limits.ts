@@ -35,7 +35,7 @@ export interface LimitRun {
  * created_users' definition as the live keyspace has it (every migration applied), under another
  * name: the scratch table always has the columns the sink's upsert writes.
  */
-async function scratchTableCql(client: Client, table: string): Promise<string> {
+export async function scratchTableCql(client: Client, table: string): Promise<string> {
   const { rows } = await client.execute("SELECT column_name, type, kind FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'created_users'", [
     client.keyspace,
   ]);
