@@ -57,6 +57,8 @@ export function isSchemaFailure(result: DecodedAttribute | SchemaFailure): resul
 export class RecordDecoder {
   /** Writer codecs by schema id, with the metadata records of that schema share; only ids the registry knows. */
   private readonly codecs = new Map<number, { codec: WriterCodec; metadata: SchemaMetadata }>();
+  /** The text of each prepared Avro writer schema, by id (for the transcoding thread). */
+  private readonly avroSchemas = new Map<number, string>();
   /** Registry requests in flight, by schema id. */
   private readonly fetching = new Map<number, Promise<void>>();
   /** The decoded records' JSON, one after the other (EventRecordFormat JSON). */
@@ -107,11 +109,25 @@ export class RecordDecoder {
         const registered = await this.registry.schemaById(id);
         if (!registered) return;
         const codec = createWriterCodec(registered);
+        if (registered.dataFormat === 'AVRO') this.avroSchemas.set(id, registered.schema);
         this.codecs.set(id, { codec, metadata: { dataFormat: codec.dataFormat, schemaId: codec.schemaId } });
       })().finally(() => this.fetching.delete(id));
       this.fetching.set(id, pending);
     }
     return pending;
+  }
+
+  /** Every prepared Avro writer schema, as [id, schema text]. */
+  preparedAvroSchemas(): IterableIterator<[number, string]> {
+    return this.avroSchemas.entries();
+  }
+
+  /** The writer of a Confluent-framed attribute whose Avro schema is prepared; undefined otherwise. */
+  preparedAvroWriter(bytes: Buffer): { id: number; schema: string; metadata: SchemaMetadata } | undefined {
+    const id = schemaIdOf(bytes);
+    const schema = id === undefined ? undefined : this.avroSchemas.get(id);
+    const metadata = id === undefined ? undefined : this.codecs.get(id)?.metadata;
+    return id === undefined || schema === undefined || metadata === undefined ? undefined : { id, schema, metadata };
   }
 
   /**

@@ -6,12 +6,13 @@
  * so the batch goes on without them and they are committed with it. Filters see decoded attributes.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { type KafkaRecord, toDecodedKafkaRecord, toKafkaRecord } from './event';
+import { type KafkaRecord, type SchemaMetadata, toDecodedKafkaRecord, toKafkaRecord } from './event';
 import { acceptAll, decodeValue, type RecordFilter } from './filter';
 import type { RecordView } from './partition-poller';
-import { type DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, UNPREPARED } from './record-decoder';
+import { DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, UNPREPARED } from './record-decoder';
 import { ConfluentRegistryClient, type SchemaSource } from './registry-client';
 import type { SchemaRegistrySettings } from './schema-registry-config';
+import { TranscodeWorker } from './transcode-worker';
 
 /** Records of one partition the registry could not decode, for the on-failure destination. */
 export interface RejectedRecords {
@@ -44,6 +45,11 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
   private readonly decoder: RecordDecoder | undefined;
   private readonly validateKey: boolean;
   private readonly validateValue: boolean;
+  /**
+   * Transcodes values on a second core where the records need nothing else of the main thread:
+   * JSON delivery, the value validated (not the key), no filter patterns.
+   */
+  private readonly worker: TranscodeWorker | undefined;
   /** Per partition, the highest offset already handed out as rejected: a re-fetch does not repeat it. */
   private readonly rejectedThrough = new Map<number, number>();
 
@@ -52,10 +58,13 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
     private readonly filter: RecordFilter,
     private readonly registry: SchemaRegistrySettings | undefined,
     source: SchemaSource | undefined = registry && new ConfluentRegistryClient(registry.uri),
+    options: { worker?: TranscodeWorker } = {},
   ) {
     this.decoder = registry && source && new RecordDecoder(source, registry.eventRecordFormat, filter !== acceptAll);
     this.validateKey = registry?.validate.key ?? false;
     this.validateValue = registry?.validate.value ?? false;
+    const transcodes = registry?.eventRecordFormat === 'JSON' && this.validateValue && !this.validateKey && filter === acceptAll;
+    this.worker = transcodes && this.decoder ? (options.worker ?? TranscodeWorker.shared()) : undefined;
   }
 
   /**
@@ -66,6 +75,11 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
     if (!this.decoder) return;
     const subjects = [...(this.validateValue ? [`${this.topic}-value`] : []), ...(this.validateKey ? [`${this.topic}-key`] : [])];
     await this.decoder.warm(subjects);
+    const { worker } = this;
+    if (worker) {
+      for (const [id, schema] of this.decoder.preparedAvroSchemas()) worker.register(id, schema);
+      await worker.ready();
+    }
   }
 
   /**
@@ -79,6 +93,7 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
       for (const message of messages) into.push(this.plain(message));
       return [];
     }
+    if (this.worker && (await this.decodeInWorker(this.worker, decoder, messages, into))) return [];
     // One pass in the common case (every schema cached); when a record names a schema not fetched
     // yet, its ids are fetched in one registry round trip and the records are decoded from there.
     const decoded: FetchedRecord[] = [];
@@ -109,6 +124,46 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
       if (record.failure) (failed ??= []).push(record);
     }
     return failed ? this.reject(partition, failed) : [];
+  }
+
+  /**
+   * The messages decoded by the transcoding thread, appended to `into`; false (nothing appended)
+   * when any of them must be decoded here: a null value, a schema not prepared or not yet given to
+   * the thread (given now, for the next fetch), a value that does not decode, a thread that failed.
+   */
+  private async decodeInWorker(worker: TranscodeWorker, decoder: RecordDecoder, messages: readonly KafkaMessage[], into: FetchedRecord[]): Promise<boolean> {
+    const values: Buffer[] = [];
+    const metadata: SchemaMetadata[] = [];
+    // Records of a topic mostly share one writer schema: it is looked up when the id changes.
+    let currentId = -1;
+    let current: SchemaMetadata | undefined;
+    for (const { value } of messages) {
+      if (value === null || value.length < 5 || value[0] !== 0) return false;
+      const id = value.readInt32BE(1);
+      if (id !== currentId) {
+        const writer = decoder.preparedAvroWriter(value);
+        if (!writer) return false;
+        if (!worker.has(writer.id)) {
+          worker.register(writer.id, writer.schema);
+          return false;
+        }
+        [currentId, current] = [id, writer.metadata];
+      }
+      values.push(value);
+      metadata.push(current as SchemaMetadata);
+    }
+    const transcoded = await worker.transcode(values);
+    if (!transcoded) return false;
+    const { output, ends } = transcoded;
+    let start = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as KafkaMessage;
+      const end = ends[i] as number;
+      const value = new DecodedAttribute(output, start, end, metadata[i] as SchemaMetadata, undefined);
+      into.push(new FetchedRecord(message, Number(message.offset), Number(message.timestamp), undefined, value, undefined, true));
+      start = end;
+    }
+    return true;
   }
 
   /** The failed records not handed out yet, grouped by reason, in offset order. */
