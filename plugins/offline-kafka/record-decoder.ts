@@ -158,7 +158,7 @@ export class RecordDecoder {
 }
 
 /** The schema id of a Confluent-framed attribute, or undefined when it is not one. */
-function schemaIdOf(bytes: Buffer | null): number | undefined {
+export function schemaIdOf(bytes: Buffer | null): number | undefined {
   if (bytes === null || bytes.length < HEADER_BYTES || bytes[0] !== MAGIC_BYTE) return undefined;
   return bytes.readInt32BE(1);
 }

@@ -9,7 +9,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { type KafkaRecord, type SchemaMetadata, toDecodedKafkaRecord, toKafkaRecord } from './event';
 import { acceptAll, decodeValue, type RecordFilter } from './filter';
 import type { RecordView } from './partition-poller';
-import { DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, UNPREPARED } from './record-decoder';
+import { DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, schemaIdOf, UNPREPARED } from './record-decoder';
 import { ConfluentRegistryClient, type SchemaSource } from './registry-client';
 import type { SchemaRegistrySettings } from './schema-registry-config';
 import { TranscodeWorker } from './transcode-worker';
@@ -138,10 +138,10 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
     let currentId = -1;
     let current: SchemaMetadata | undefined;
     for (const { value } of messages) {
-      if (value === null || value.length < 5 || value[0] !== 0) return false;
-      const id = value.readInt32BE(1);
+      const id = schemaIdOf(value);
+      if (id === undefined) return false;
       if (id !== currentId) {
-        const writer = decoder.preparedAvroWriter(value);
+        const writer = decoder.preparedAvroWriter(value as Buffer);
         if (!writer) return false;
         if (!worker.has(writer.id)) {
           worker.register(writer.id, writer.schema);
@@ -149,7 +149,7 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
         }
         [currentId, current] = [id, writer.metadata];
       }
-      values.push(value);
+      values.push(value as Buffer);
       metadata.push(current as SchemaMetadata);
     }
     const transcoded = await worker.transcode(values);
