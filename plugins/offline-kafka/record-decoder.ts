@@ -45,7 +45,8 @@ export interface SchemaFailure {
 }
 
 const MAGIC_BYTE = 0;
-const HEADER_BYTES = 5;
+/** The Confluent wire format's header: magic byte 0, then the 4-byte schema id. */
+export const HEADER_BYTES = 5;
 
 /** decode() before prepare() had the record's schema: fetch it, then decode again. */
 export const UNPREPARED = Symbol('writer schema not fetched yet');

@@ -6,10 +6,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { JsonOutput } from './json-output';
+import { HEADER_BYTES, schemaIdOf } from './record-decoder';
 import type { ThreadReply, ThreadRequest } from './transcode-worker';
 import { createWriterCodec, type WriterCodec } from './writer-codec';
 
-const HEADER_BYTES = 5;
 const codecs = new Map<number, WriterCodec>();
 
 function transcode(request: Extract<ThreadRequest, { kind: 'transcode' }>): ThreadReply {
@@ -26,7 +26,8 @@ function transcode(request: Extract<ThreadRequest, { kind: 'transcode' }>): Thre
   json.buffer = view;
   for (let i = 0; i < count; i++) {
     const value = input.subarray(bounds[i] as number, bounds[i + 1] as number);
-    const codec = value.length >= HEADER_BYTES ? codecs.get(value.readInt32BE(1)) : undefined;
+    const id = schemaIdOf(value);
+    const codec = id === undefined ? undefined : codecs.get(id);
     if (!codec) return { kind: 'transcoded', id: request.id, ok: false };
     const length = json.length;
     try {
