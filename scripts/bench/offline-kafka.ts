@@ -27,7 +27,7 @@ import { Type } from 'avsc';
 import { type Kafka, Partitioners } from 'kafkajs';
 import { createKafka } from '../../layers/adapters/kafka';
 import { loadConfig } from '../../layers/config';
-import { avroDecoder, type Backlog, bareConsumer, pluginConsumer, type Run } from './lib/esm-runs';
+import { avroDecoder, type Backlog, bareConsumer, bareConsumerProcess, pluginConsumer, type Run } from './lib/esm-runs';
 
 const TARGETS = { plain: 0.5, registry: 0.6 };
 
@@ -56,7 +56,7 @@ interface Options {
   registryOnly: boolean;
   /** Only the plugin in serverless-offline's in-process runtime (the pipeline's), not in worker threads. */
   inProcessOnly: boolean;
-  /** Where the sls processes write V8 CPU profiles (node --cpu-prof), if anywhere. */
+  /** Where the sls processes and the fresh bare consumers write V8 CPU profiles (node --cpu-prof), if anywhere. */
   cpuProfileDir: string | undefined;
   /** Print the sls offline output (one line per batch), stamped with ms since the group join. */
   verbose: boolean;
@@ -68,6 +68,8 @@ interface Row {
   runs: Run[];
   /** The runs this one is compared with, and the target ratio. */
   against?: { runs: Run[]; target: number };
+  /** The warm bare consumer's runs, for a second ratio (not the target's). */
+  warm?: Run[];
 }
 
 function readOptions(): Options {
@@ -132,20 +134,27 @@ async function registerBenchSchema(registryUrl: string, topic: string): Promise<
   return ((await response.json()) as { id: number }).id;
 }
 
-/** Runs the bare consumer and the plugin runs in turn, `rounds` times, into rows against the bare one. */
+/**
+ * Runs the bare consumer (in a fresh process, as the plugin's sls is), the same consumer inside this
+ * long-lived process (its kafkajs warmed by the rounds before), and the plugin runs in turn, `rounds`
+ * times, into rows against the fresh bare one; the warm one gives a second ratio, for reference.
+ */
 async function compare(
   rounds: number,
   bare: { name: string; run: () => Promise<Run> },
+  warmBare: { name: string; run: () => Promise<Run> },
   plugins: { name: string; run: () => Promise<Run> }[],
   target: number,
 ): Promise<Row[]> {
   const bareRow: Row = { name: bare.name, runs: [] };
-  const pluginRows: Row[] = plugins.map(({ name }) => ({ name, runs: [], against: { runs: bareRow.runs, target } }));
+  const warmRow: Row = { name: warmBare.name, runs: [] };
+  const pluginRows: Row[] = plugins.map(({ name }) => ({ name, runs: [], against: { runs: bareRow.runs, target }, warm: warmRow.runs }));
   for (let round = 0; round < rounds; round++) {
     bareRow.runs.push(await bare.run());
+    warmRow.runs.push(await warmBare.run());
     for (const [i, plugin] of plugins.entries()) pluginRows[i]?.runs.push(await plugin.run());
   }
-  return [bareRow, ...pluginRows];
+  return [bareRow, warmRow, ...pluginRows];
 }
 
 function median(values: number[]): number {
@@ -165,13 +174,14 @@ function report(rows: Row[], records: number): void {
   // CPU µs per record over the delivery; its ratio (bare ÷ plugin) moves less with other load than the rate's.
   const cpuPerRecord = (runs: Run[]) => (median(runs.map((run) => run.cpuMs)) * 1000) / records;
   console.log(`  ${''.padEnd(46)}${'delivered'.padStart(20)}${'first'.padStart(12)}${'all'.padStart(12)}${'CPU'.padStart(15)}   ratio (target); by CPU`);
-  for (const { name, runs, against } of rows) {
+  for (const { name, runs, against, warm } of rows) {
     if (runs.length === 0) continue;
     const ratio = against && perSecond(runs) / perSecond(against.runs);
+    const warmRatio = warm && warm.length > 0 ? `; ${(perSecond(runs) / perSecond(warm)).toFixed(2)} of the warm one` : '';
     const cpuRatio = against && cpuPerRecord(against.runs) / cpuPerRecord(runs);
     const verdict =
       against && ratio !== undefined
-        ? `   ${ratio.toFixed(2)} (≥ ${against.target}) ${ratio >= against.target ? 'met' : 'NOT met'}; ${cpuRatio?.toFixed(2)}`
+        ? `   ${ratio.toFixed(2)} (≥ ${against.target}) ${ratio >= against.target ? 'met' : 'NOT met'}; ${cpuRatio?.toFixed(2)}${warmRatio}`
         : '';
     console.log(
       `  ${name.padEnd(46)}${count(perSecond(runs)).padStart(10)} records/s${count(median(runs.map((r) => r.firstMs))).padStart(9)} ms` +
@@ -211,7 +221,8 @@ async function main(): Promise<void> {
       rows.push(
         ...(await compare(
           options.rounds,
-          { name: `JSON records of ~${options.size} bytes: bare kafkajs eachBatch`, run: () => bareConsumer(kafka, admin, backlog) },
+          { name: `JSON records of ~${options.size} bytes: bare kafkajs eachBatch`, run: () => bareConsumerProcess(backlog, undefined, options.cpuProfileDir) },
+          { name: '  the same, warm in the bench process', run: () => bareConsumer(kafka, admin, backlog) },
           [
             { name: '  plugin, worker threads (default)', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: false }) },
             { name: '  plugin, --useInProcess', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: true }) },
@@ -243,7 +254,11 @@ async function main(): Promise<void> {
     rows.push(
       ...(await compare(
         options.rounds,
-        { name: 'Avro records (Confluent): bare kafkajs + avsc decode', run: () => bareConsumer(kafka, admin, backlog, decode) },
+        {
+          name: 'Avro records (Confluent): bare kafkajs + avsc decode',
+          run: () => bareConsumerProcess(backlog, { registryUrl: config.schemaRegistry.url, schemaId }, options.cpuProfileDir),
+        },
+        { name: '  the same, warm in the bench process', run: () => bareConsumer(kafka, admin, backlog, decode) },
         [
           { name: '  plugin, JSON decoding, worker threads', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: false }) },
           { name: '  plugin, JSON decoding, --useInProcess', run: () => pluginConsumer(admin, backlog, { ...plugin, inProcess: true }) },

@@ -16,6 +16,9 @@ import { treeSeconds } from './cpu';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/offline-kafka');
 const SLS = path.join(ROOT, 'node_modules/osls/bin/serverless.js');
+const BARE_CONSUMER = path.join(ROOT, 'scripts/bench/bare-consumer.ts');
+/** How bare-consumer.ts marks its result among kafkajs' log lines. */
+export const BARE_RUN_PREFIX = 'bare consumer run: ';
 
 export interface Run {
   /** ms from the group join until the first records were delivered */
@@ -76,6 +79,34 @@ export async function bareConsumer(
   await consumer.disconnect();
   await admin.deleteGroups([groupId]).catch(() => undefined);
   return { firstMs, totalMs, cpuMs };
+}
+
+/** Where a bare consumer in its own process reads the Avro's writer schema. */
+export interface BareDecoding {
+  registryUrl: string;
+  schemaId: number;
+}
+
+/**
+ * bareConsumer in a fresh Node process (scripts/bench/bare-consumer.ts) under the functions' Node
+ * flags, as the plugin runs in a fresh `sls offline start`: the same cold start on both sides.
+ */
+export async function bareConsumerProcess(backlog: Backlog, decoding?: BareDecoding, cpuProfileDir?: string): Promise<Run> {
+  const args = ['--topic', backlog.topic, '--records', String(backlog.records), '--partitions', String(backlog.partitions)];
+  if (decoding) args.push('--registry', decoding.registryUrl, '--schema-id', String(decoding.schemaId));
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
+  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...profile, '--import', 'tsx', BARE_CONSUMER, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const result = stdout.split('\n').find((line) => line.startsWith(BARE_RUN_PREFIX));
+  if (code !== 0 || !result) throw new Error(`the bare consumer failed (exit ${code}):\n${stderr.slice(-4000)}`);
+  return JSON.parse(result.slice(BARE_RUN_PREFIX.length)) as Run;
 }
 
 /**
