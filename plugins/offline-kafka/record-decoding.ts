@@ -12,7 +12,7 @@ import type { RecordView } from './partition-poller';
 import { DecodedAttribute, isSchemaFailure, RecordDecoder, type SchemaFailure, type SchemaFailureReason, schemaIdOf, UNPREPARED } from './record-decoder';
 import { ConfluentRegistryClient, type SchemaSource } from './registry-client';
 import type { SchemaRegistrySettings } from './schema-registry-config';
-import { TranscodeWorker } from './transcode-worker';
+import { type Transcoded, TranscodeWorker } from './transcode-worker';
 
 /** Records of one partition the registry could not decode, for the on-failure destination. */
 export interface RejectedRecords {
@@ -41,6 +41,14 @@ export class FetchedRecord {
   ) {}
 }
 
+/** Values on their way through the transcoding thread: which messages, and each one's schema metadata. */
+interface StartedTranscode {
+  first: KafkaMessage;
+  count: number;
+  metadata: SchemaMetadata[];
+  transcoded: Promise<Transcoded | undefined>;
+}
+
 export class RecordDecoding implements RecordView<FetchedRecord> {
   private readonly decoder: RecordDecoder | undefined;
   private readonly validateKey: boolean;
@@ -50,6 +58,8 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
    * JSON delivery, the value validated (not the key), no filter patterns.
    */
   private readonly worker: TranscodeWorker | undefined;
+  /** Per partition, the transcoding started ahead by prefetch() (one at a time). */
+  private readonly prefetched = new Map<number, StartedTranscode>();
   /** Per partition, the highest offset already handed out as rejected: a re-fetch does not repeat it. */
   private readonly rejectedThrough = new Map<number, number>();
 
@@ -93,7 +103,7 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
       for (const message of messages) into.push(this.plain(message));
       return [];
     }
-    if (this.worker && (await this.decodeInWorker(this.worker, decoder, messages, into))) return [];
+    if (this.worker && (await this.decodeInWorker(partition, this.worker, decoder, messages, into))) return [];
     // One pass in the common case (every schema cached); when a record names a schema not fetched
     // yet, its ids are fetched in one registry round trip and the records are decoded from there.
     const decoded: FetchedRecord[] = [];
@@ -127,34 +137,37 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
   }
 
   /**
+   * Starts transcoding the messages a later decode() of this partition will most likely ask for
+   * (the next batch, while the current one is invoked), so the thread works while this one does.
+   * Only where the transcoding thread is used; a decode() of other messages ignores it.
+   */
+  prefetch(partition: number, messages: readonly KafkaMessage[]): void {
+    if (!this.worker || !this.decoder || messages.length === 0) return;
+    const started = this.startTranscode(this.worker, this.decoder, messages);
+    if (started) this.prefetched.set(partition, started);
+    else this.prefetched.delete(partition);
+  }
+
+  /**
    * The messages decoded by the transcoding thread, appended to `into`; false (nothing appended)
    * when any of them must be decoded here: a null value, a schema not prepared or not yet given to
    * the thread (given now, for the next fetch), a value that does not decode, a thread that failed.
    */
-  private async decodeInWorker(worker: TranscodeWorker, decoder: RecordDecoder, messages: readonly KafkaMessage[], into: FetchedRecord[]): Promise<boolean> {
-    const values: Buffer[] = [];
-    const metadata: SchemaMetadata[] = [];
-    // Records of a topic mostly share one writer schema: it is looked up when the id changes.
-    let currentId = -1;
-    let current: SchemaMetadata | undefined;
-    for (const { value } of messages) {
-      const id = schemaIdOf(value);
-      if (id === undefined) return false;
-      if (id !== currentId) {
-        const writer = decoder.preparedAvroWriter(value as Buffer);
-        if (!writer) return false;
-        if (!worker.has(writer.id)) {
-          worker.register(writer.id, writer.schema);
-          return false;
-        }
-        [currentId, current] = [id, writer.metadata];
-      }
-      values.push(value as Buffer);
-      metadata.push(current as SchemaMetadata);
-    }
-    const transcoded = await worker.transcode(values);
+  private async decodeInWorker(
+    partition: number,
+    worker: TranscodeWorker,
+    decoder: RecordDecoder,
+    messages: readonly KafkaMessage[],
+    into: FetchedRecord[],
+  ): Promise<boolean> {
+    const ahead = this.prefetched.get(partition);
+    this.prefetched.delete(partition);
+    const started = ahead && ahead.first === messages[0] && ahead.count === messages.length ? ahead : this.startTranscode(worker, decoder, messages);
+    if (!started) return false;
+    const transcoded = await started.transcoded;
     if (!transcoded) return false;
     const { output, ends } = transcoded;
+    const { metadata } = started;
     let start = 0;
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i] as KafkaMessage;
@@ -164,6 +177,31 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
       start = end;
     }
     return true;
+  }
+
+  /** The messages' values sent to the thread, or undefined when any of them must be decoded here. */
+  private startTranscode(worker: TranscodeWorker, decoder: RecordDecoder, messages: readonly KafkaMessage[]): StartedTranscode | undefined {
+    const values: Buffer[] = [];
+    const metadata: SchemaMetadata[] = [];
+    // Records of a topic mostly share one writer schema: it is looked up when the id changes.
+    let currentId = -1;
+    let current: SchemaMetadata | undefined;
+    for (const { value } of messages) {
+      const id = schemaIdOf(value);
+      if (id === undefined) return undefined;
+      if (id !== currentId) {
+        const writer = decoder.preparedAvroWriter(value as Buffer);
+        if (!writer) return undefined;
+        if (!worker.has(writer.id)) {
+          worker.register(writer.id, writer.schema);
+          return undefined;
+        }
+        [currentId, current] = [id, writer.metadata];
+      }
+      values.push(value as Buffer);
+      metadata.push(current as SchemaMetadata);
+    }
+    return { first: messages[0] as KafkaMessage, count: messages.length, metadata, transcoded: worker.transcode(values) };
   }
 
   /** The failed records not handed out yet, grouped by reason, in offset order. */
