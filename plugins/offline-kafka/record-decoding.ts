@@ -41,9 +41,13 @@ export class FetchedRecord {
   ) {}
 }
 
-/** Values on their way through the transcoding thread: which messages, and each one's schema metadata. */
+/**
+ * Values on their way through the transcoding thread: which messages (by offset, not the message
+ * itself, which would keep its whole fetch response alive as long as the entry), and each one's
+ * schema metadata.
+ */
 interface StartedTranscode {
-  first: KafkaMessage;
+  firstOffset: string;
   count: number;
   metadata: SchemaMetadata[];
   transcoded: Promise<Transcoded | undefined>;
@@ -162,7 +166,8 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
   ): Promise<boolean> {
     const ahead = this.prefetched.get(partition);
     this.prefetched.delete(partition);
-    const started = ahead && ahead.first === messages[0] && ahead.count === messages.length ? ahead : this.startTranscode(worker, decoder, messages);
+    const started =
+      ahead && ahead.firstOffset === messages[0]?.offset && ahead.count === messages.length ? ahead : this.startTranscode(worker, decoder, messages);
     if (!started) return false;
     const transcoded = await started.transcoded;
     if (!transcoded) return false;
@@ -201,7 +206,7 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
       values.push(value as Buffer);
       metadata.push(current as SchemaMetadata);
     }
-    return { first: messages[0] as KafkaMessage, count: messages.length, metadata, transcoded: worker.transcode(values) };
+    return { firstOffset: (messages[0] as KafkaMessage).offset, count: messages.length, metadata, transcoded: worker.transcode(values) };
   }
 
   /** The failed records not handed out yet, grouped by reason, in offset order. */
