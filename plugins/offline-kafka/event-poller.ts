@@ -176,8 +176,7 @@ export class EventPoller {
         continue;
       }
       // The next batch's records go to the transcoding thread (where it is used) while this one is invoked.
-      if (decoded.length < fetched.length)
-        this.context.records.prefetch(partition, fetched.slice(decoded.length, Math.min(fetched.length, decoded.length + mapping.batchSize)));
+      this.context.records.prefetch(partition, fetched, decoded.length, Math.min(fetched.length, decoded.length + mapping.batchSize));
       const { settlement, error } = await this.invoke(partition, step.batch, poller, heartbeat);
       if (
         settlement.discarded.length > 0 &&

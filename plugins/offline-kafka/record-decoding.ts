@@ -141,13 +141,14 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
   }
 
   /**
-   * Starts transcoding the messages a later decode() of this partition will most likely ask for
-   * (the next batch, while the current one is invoked), so the thread works while this one does.
+   * Starts transcoding fetched[from…to), the messages a later decode() of this partition will most
+   * likely ask for (the next batch, while the current one is invoked), so the thread works while
+   * this one does.
    * Only where the transcoding thread is used; a decode() of other messages ignores it.
    */
-  prefetch(partition: number, messages: readonly KafkaMessage[]): void {
-    if (!this.worker || !this.decoder || messages.length === 0) return;
-    const started = this.startTranscode(this.worker, this.decoder, messages);
+  prefetch(partition: number, fetched: readonly KafkaMessage[], from: number, to: number): void {
+    if (!this.worker || !this.decoder || from >= to) return;
+    const started = this.startTranscode(this.worker, this.decoder, fetched.slice(from, to));
     if (started) this.prefetched.set(partition, started);
     else this.prefetched.delete(partition);
   }

@@ -55,7 +55,7 @@ afterAll(async () => {
 describe('the next batch transcoded ahead', () => {
   it('is what the following decode() of the same messages delivers, with no second request', async () => {
     const batch = messages(0, 50);
-    decoding.prefetch(0, batch);
+    decoding.prefetch(0, batch, 0, batch.length);
     expect(worker.requests).toBe(1);
     const into: FetchedRecord[] = [];
     expect(await decoding.decode(0, batch, into)).toEqual([]);
@@ -65,7 +65,8 @@ describe('the next batch transcoded ahead', () => {
   });
 
   it('is not used for other messages: those are decoded as they are', async () => {
-    decoding.prefetch(0, messages(100, 10));
+    const fetched = messages(90, 20);
+    decoding.prefetch(0, fetched, 10, 20);
     const other = messages(200, 10);
     const into: FetchedRecord[] = [];
     await decoding.decode(0, other, into);
