@@ -81,6 +81,11 @@ export async function bareConsumer(
   return { firstMs, totalMs, cpuMs };
 }
 
+/** Node's flags for a V8 CPU profile written into `dir` at exit, if one is asked for. */
+function profileFlags(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
 /** Where a bare consumer in its own process reads the Avro's writer schema. */
 export interface BareDecoding {
   registryUrl: string;
@@ -94,8 +99,7 @@ export interface BareDecoding {
 export async function bareConsumerProcess(backlog: Backlog, decoding?: BareDecoding, cpuProfileDir?: string): Promise<Run> {
   const args = ['--topic', backlog.topic, '--records', String(backlog.records), '--partitions', String(backlog.partitions)];
   if (decoding) args.push('--registry', decoding.registryUrl, '--schema-id', String(decoding.schemaId));
-  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
-  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...profile, '--import', 'tsx', BARE_CONSUMER, ...args], {
+  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...profileFlags(cpuProfileDir), '--import', 'tsx', BARE_CONSUMER, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -154,9 +158,11 @@ export async function pluginConsumer(admin: Admin, backlog: Backlog, run: Plugin
     ...Object.entries(run.params).map(([k, v]) => `--param=${k}=${v}`),
   ];
   if (run.inProcess) args.push('--useInProcess');
-  const profile = run.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', run.cpuProfileDir] : [];
   // The Node flags Tributary runs its functions' process with (npm start), as the bench process has them too.
-  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...profile, SLS, ...args], { cwd: FIXTURE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...FUNCTIONS_NODE_FLAGS, ...profileFlags(run.cpuProfileDir), SLS, ...args], {
+    cwd: FIXTURE_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const joined = new RegExp(`offline-kafka: ${run.functionKey} ← \\S+ consuming as group`);
   const output: string[] = [];
   let joinedAt = 0;
