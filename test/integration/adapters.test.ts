@@ -5,7 +5,7 @@ import { loadConfig } from '../../layers/config';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { createKafka, createProducer } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
-import { createSchemaRegistry, getGlobalCompatibility } from '../../layers/adapters/schema-registry';
+import { createAvroCodec, createSchemaRegistry, getGlobalCompatibility } from '../../layers/adapters/schema-registry';
 import { freePort } from '../support/ports';
 
 const config = loadConfig();
@@ -80,6 +80,28 @@ describe('schema registry adapter', () => {
     expect(encoded.readInt32BE(1)).toBe(id);
     await expect(registry.decode(encoded)).resolves.toEqual({ id: 'a', n: 7 });
     expect(await registry.getLatestSchemaId(subject)).toBe(id);
+  });
+
+  it('encodes values of any size in the wire format, each in bytes of its own', async () => {
+    const codec = createAvroCodec(config.schemaRegistry);
+    const schema = await codec.register(`test-adapter-${randomUUID()}-value`, {
+      type: 'record',
+      name: 'Sized',
+      namespace: 'dev.tributary.test',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'text', type: 'string' },
+      ],
+    });
+    // Small, larger than the codec's first buffer (64 KB), then small again.
+    const values = [1, 200_000, 3, 70_000, 10].map((size, i) => ({ id: `v${i}`, text: 'é'.repeat(size) }));
+    const encoded = values.map((value) => codec.encode(schema, value));
+    // Checked after every value was encoded: none shares its bytes with a later one.
+    encoded.forEach((bytes, i) => {
+      expect([bytes[0], bytes.readInt32BE(1)]).toEqual([0, schema.id]);
+      expect(schema.type.fromBuffer(bytes.subarray(5))).toEqual(values[i]);
+      expect(bytes.subarray(5).equals(schema.type.toBuffer(values[i]))).toBe(true);
+    });
   });
 
   it('runs with the compatibility mode from infra/topology.json', async () => {
