@@ -56,10 +56,11 @@ export function isSchemaFailure(result: DecodedAttribute | SchemaFailure): resul
 }
 
 export class RecordDecoder {
-  /** Writer codecs by schema id, with the metadata records of that schema share; only ids the registry knows. */
-  private readonly codecs = new Map<number, { codec: WriterCodec; metadata: SchemaMetadata }>();
-  /** The text of each prepared Avro writer schema, by id (for the transcoding thread). */
-  private readonly avroSchemas = new Map<number, string>();
+  /**
+   * Writer codecs by schema id, with the metadata records of that schema share and, for Avro, the
+   * schema's text (for the transcoding thread); only ids the registry knows.
+   */
+  private readonly codecs = new Map<number, { codec: WriterCodec; metadata: SchemaMetadata; avroSchema: string | undefined }>();
   /** Registry requests in flight, by schema id. */
   private readonly fetching = new Map<number, Promise<void>>();
   /** The decoded records' JSON, one after the other (EventRecordFormat JSON). */
@@ -110,8 +111,8 @@ export class RecordDecoder {
         const registered = await this.registry.schemaById(id);
         if (!registered) return;
         const codec = createWriterCodec(registered);
-        if (registered.dataFormat === 'AVRO') this.avroSchemas.set(id, registered.schema);
-        this.codecs.set(id, { codec, metadata: { dataFormat: codec.dataFormat, schemaId: codec.schemaId } });
+        const avroSchema = registered.dataFormat === 'AVRO' ? registered.schema : undefined;
+        this.codecs.set(id, { codec, metadata: { dataFormat: codec.dataFormat, schemaId: codec.schemaId }, avroSchema });
       })().finally(() => this.fetching.delete(id));
       this.fetching.set(id, pending);
     }
@@ -119,16 +120,14 @@ export class RecordDecoder {
   }
 
   /** Every prepared Avro writer schema, as [id, schema text]. */
-  preparedAvroSchemas(): IterableIterator<[number, string]> {
-    return this.avroSchemas.entries();
+  *preparedAvroSchemas(): IterableIterator<[number, string]> {
+    for (const [id, { avroSchema }] of this.codecs) if (avroSchema !== undefined) yield [id, avroSchema];
   }
 
-  /** The writer of a Confluent-framed attribute whose Avro schema is prepared; undefined otherwise. */
-  preparedAvroWriter(bytes: Buffer): { id: number; schema: string; metadata: SchemaMetadata } | undefined {
-    const id = schemaIdOf(bytes);
-    const schema = id === undefined ? undefined : this.avroSchemas.get(id);
-    const metadata = id === undefined ? undefined : this.codecs.get(id)?.metadata;
-    return id === undefined || schema === undefined || metadata === undefined ? undefined : { id, schema, metadata };
+  /** The writer with this schema id, where its Avro schema is prepared; undefined otherwise. */
+  preparedAvroWriter(id: number): { schema: string; metadata: SchemaMetadata } | undefined {
+    const prepared = this.codecs.get(id);
+    return prepared?.avroSchema === undefined ? undefined : { schema: prepared.avroSchema, metadata: prepared.metadata };
   }
 
   /**

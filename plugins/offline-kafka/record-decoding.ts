@@ -196,10 +196,10 @@ export class RecordDecoding implements RecordView<FetchedRecord> {
       const id = schemaIdOf(value);
       if (id === undefined) return undefined;
       if (id !== currentId) {
-        const writer = decoder.preparedAvroWriter(value as Buffer);
+        const writer = decoder.preparedAvroWriter(id);
         if (!writer) return undefined;
-        if (!worker.has(writer.id)) {
-          worker.register(writer.id, writer.schema);
+        if (!worker.has(id)) {
+          worker.register(id, writer.schema);
           return undefined;
         }
         [currentId, current] = [id, writer.metadata];
