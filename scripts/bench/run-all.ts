@@ -57,7 +57,11 @@ async function main(): Promise<void> {
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
   const pipelineArgs = onlyAt >= 0 ? argv.filter((_, i) => i !== onlyAt && i !== onlyAt + 1) : argv;
-  const summaryFile = path.join(os.tmpdir(), `tributary-bench-${process.pid}.json`);
+  // A --json given is where the pipeline writes its figures and stays; else a file read for the report.
+  const jsonAt = pipelineArgs.indexOf('--json');
+  const ownSummary = jsonAt < 0 ? undefined : pipelineArgs[jsonAt + 1];
+  if (jsonAt >= 0 && !ownSummary) throw new Error('--json needs a file to write the figures to');
+  const summaryFile = ownSummary ?? path.join(os.tmpdir(), `tributary-bench-${process.pid}.json`);
   // The functions' CPU by stage comes from a V8 profile of their process, kept only for the report
   // (its cost is within the run-to-run spread: docs/performance.md); a --cpu-prof given keeps it.
   const profileDir = pipelineArgs.includes('--cpu-prof') ? undefined : mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-profile-'));
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
       name: 'pipeline',
       command: 'npm run bench:pipeline',
       script: 'scripts/bench/pipeline.ts',
-      args: ['--json', summaryFile, ...(profileDir ? ['--cpu-prof', profileDir] : []), ...pipelineArgs],
+      args: [...(ownSummary ? [] : ['--json', summaryFile]), ...(profileDir ? ['--cpu-prof', profileDir] : []), ...pipelineArgs],
     },
   ].filter((b) => !only || b.script.includes(only));
   if (benches.length === 0) throw new Error(`--only ${only}: no such benchmark (pipeline, offline-kafka)`);
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
   } catch {
     summary = undefined;
   }
-  rmSync(summaryFile, { force: true });
+  if (!ownSummary) rmSync(summaryFile, { force: true });
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   if (summary) {
     const mark = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : 'NOT met');
