@@ -6,15 +6,39 @@
 import { Partitioners } from 'kafkajs';
 
 // kafkajs' internals, which the patch touches; not part of its typed API.
-const Encoder = require('kafkajs/src/protocol/encoder') as new (
-  initialSize?: number,
-) => {
+interface EncoderInstance {
   writeInt32(value: number): unknown;
+  writeInt8(value: number): unknown;
   writeVarIntString(value: string): unknown;
   writeVarIntBytes(value: Buffer): unknown;
+  writeVarInt(value: number): unknown;
+  writeVarLong(value: number | string): unknown;
+  writeVarIntArray(array: EncoderInstance[]): unknown;
   buffer: Buffer;
+}
+const Encoder = require('kafkajs/src/protocol/encoder') as (new (
+  initialSize?: number,
+) => EncoderInstance) & {
+  sizeOfVarInt(value: number): number;
+  sizeOfVarLong(value: number | string): number;
 };
+const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: {
+  offsetDelta?: number;
+  timestampDelta?: number;
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, string | Buffer | (string | Buffer)[]>;
+}) => EncoderInstance;
+const Header = require('kafkajs/src/protocol/recordBatch/header/v0') as (header: { key: string; value: string | Buffer }) => EncoderInstance;
 const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: string | Buffer) => number;
+type Message = { key: string; value: string | null };
+type Partitioner = (args: { topic: string; partitionMetadata: unknown[]; message: Message }) => number;
+const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: Message[];
+  partitioner: Partitioner;
+}) => Record<number, Message[]>;
 
 /** org.apache.kafka.common.utils.UtilsTest#testMurmur2: Java's murmur2 of these keys. */
 const JAVA_MURMUR2: [string, number][] = [
@@ -50,5 +74,70 @@ describe('kafkajs as patched', () => {
     expect([...bytes.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
     expect(bytes.subarray(5, 13).toString()).toBe('batch_id');
     expect(bytes.subarray(15).every((b) => b === 7)).toBe(true);
+  });
+
+  it("groups a send's messages per partition, each partition's in the order sent", () => {
+    const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 0 }));
+    const partitioner: Partitioner = ({ message }) => (murmur2(message.key) & 0x7fffffff) % 6;
+    const messages = Array.from({ length: 1000 }, (_, i) => ({ key: `user-${i}`, value: `${i}` }));
+    const grouped = groupMessagesPerPartition({ topic: 'users.raw', partitionMetadata, messages, partitioner });
+    const expected: Record<number, Message[]> = {};
+    for (const message of messages) (expected[partitioner({ topic: 'users.raw', partitionMetadata, message })] ??= []).push(message);
+    expect(grouped).toEqual(expected);
+    expect(Object.keys(grouped)).toHaveLength(6);
+    expect(Object.values(grouped).flat()).toHaveLength(1000);
+    expect(groupMessagesPerPartition({ topic: 'users.raw', partitionMetadata: [], messages, partitioner })).toEqual({});
+  });
+
+  /** Kafka's varint and varlong: zigzag, then LEB128 of the unsigned 64-bit value (KIP-98). */
+  function leb128ZigZag(value: bigint): number[] {
+    let unsigned = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+    const bytes: number[] = [];
+    while (unsigned >= 0x80n) {
+      bytes.push(Number(unsigned & 0x7fn) | 0x80);
+      unsigned >>= 7n;
+    }
+    bytes.push(Number(unsigned));
+    return bytes;
+  }
+
+  it('writes and sizes varints and varlongs as Kafka defines them, in place', () => {
+    expect(leb128ZigZag(300n)).toEqual([0xd8, 0x04]);
+    const ints = [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 2 ** 20, 123456789, -987654, 2 ** 31 - 1, -(2 ** 31)];
+    for (const value of ints) {
+      const encoder = new Encoder(1);
+      encoder.writeVarInt(value);
+      expect([value, [...encoder.buffer]]).toEqual([value, leb128ZigZag(BigInt(value))]);
+      expect(Encoder.sizeOfVarInt(value)).toBe(encoder.buffer.length);
+    }
+    const longs = [...ints, 2 ** 31, 2 ** 32, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER, '9223372036854775807', '-9223372036854775808'];
+    for (const value of longs) {
+      const encoder = new Encoder(1);
+      encoder.writeInt8(7);
+      encoder.writeVarLong(value);
+      expect([value, [...encoder.buffer]]).toEqual([value, [7, ...leb128ZigZag(BigInt(value))]]);
+      expect(Encoder.sizeOfVarLong(value)).toBe(encoder.buffer.length - 1);
+    }
+  });
+
+  it("encodes a record with its headers as kafkajs' own composition did, byte for byte", () => {
+    const records: Parameters<typeof encodeRecord>[0][] = [
+      { offsetDelta: 3, timestampDelta: 1234, key: 'user-1', value: Buffer.alloc(3000, 9), headers: { batch_id: 'b-1', source: ['x', Buffer.from('yz')] } },
+      { key: null, value: 'short', headers: {} },
+      { offsetDelta: 999, timestampDelta: 2 ** 40, key: Buffer.from('k'), value: null },
+    ];
+    for (const record of records) {
+      const headers = Object.entries(record.headers ?? {}).flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => ({ key, value: v })));
+      const body = new Encoder();
+      body.writeInt8(0);
+      body.writeVarLong(record.timestampDelta ?? 0);
+      body.writeVarInt(record.offsetDelta ?? 0);
+      body.writeVarIntBytes(record.key as Buffer);
+      body.writeVarIntBytes(record.value as Buffer);
+      body.writeVarIntArray(headers.map(Header));
+      const expected = new Encoder();
+      expected.writeVarInt(body.buffer.length);
+      expect([...encodeRecord(record).buffer]).toEqual([...expected.buffer, ...body.buffer]);
+    }
   });
 });
