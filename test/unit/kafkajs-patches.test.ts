@@ -29,6 +29,11 @@ const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (r
   value: Buffer | string | null;
   headers?: Record<string, string | Buffer | (string | Buffer)[]>;
 }) => EncoderInstance;
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (
+  decoder: unknown,
+  batchContext: { firstOffset: string; firstTimestamp: string; maxTimestamp?: string; timestampType?: number },
+) => { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]> };
+const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
 const Header = require('kafkajs/src/protocol/recordBatch/header/v0') as (header: { key: string; value: string | Buffer }) => EncoderInstance;
 const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: string | Buffer) => number;
 type Message = { key: string; value: string | null };
@@ -138,6 +143,32 @@ describe('kafkajs as patched', () => {
       const expected = new Encoder();
       expected.writeVarInt(body.buffer.length);
       expect([...encodeRecord(record).buffer]).toEqual([...expected.buffer, ...body.buffer]);
+    }
+  });
+
+  it("decodes a record's offset, timestamp and headers exactly, at any magnitude", () => {
+    const cases: { firstOffset: string; firstTimestamp: string; offsetDelta: number; timestampDelta: number | string }[] = [
+      { firstOffset: '0', firstTimestamp: '1765000000000', offsetDelta: 0, timestampDelta: 0 },
+      { firstOffset: '123456', firstTimestamp: '1765000000000', offsetDelta: 999, timestampDelta: 1234 },
+      { firstOffset: '5', firstTimestamp: '1765000000000', offsetDelta: 1, timestampDelta: -250 },
+      { firstOffset: '999999999999999', firstTimestamp: '-1', offsetDelta: 2 ** 31 - 1, timestampDelta: 2 ** 48 },
+      { firstOffset: '9007199254740993', firstTimestamp: '9007199254740993', offsetDelta: 7, timestampDelta: 2 ** 50 },
+      { firstOffset: '9223372036854775000', firstTimestamp: '1765000000000', offsetDelta: 807, timestampDelta: '-9223372036854775808' },
+    ];
+    for (const { firstOffset, firstTimestamp, offsetDelta, timestampDelta } of cases) {
+      const headers = { batch_id: 'b-1', repeated: ['x', 'y', 'z'] };
+      const bytes = encodeRecord({ offsetDelta, timestampDelta: timestampDelta as number, key: 'k', value: 'v', headers }).buffer;
+      const decoder = new Decoder(bytes) as { readVarInt(): number };
+      decoder.readVarInt(); // the record's length, read by the batch decoder before it
+      const record = decodeRecord(decoder, { firstOffset, firstTimestamp });
+      expect([record.offset, record.timestamp]).toEqual([
+        (BigInt(firstOffset) + BigInt(offsetDelta)).toString(),
+        BigInt.asIntN(64, BigInt(firstTimestamp) + BigInt(timestampDelta)).toString(),
+      ]);
+      expect(record.key?.toString()).toBe('k');
+      expect(Object.keys(record.headers)).toEqual(['batch_id', 'repeated']);
+      expect((record.headers.repeated as Buffer[]).map(String)).toEqual(['x', 'y', 'z']);
+      expect(String(record.headers.batch_id)).toBe('b-1');
     }
   });
 });
