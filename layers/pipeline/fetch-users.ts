@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FetchResult, RandomUserError, type UsersRequest } from '../adapters/randomuser';
 import type { PersistBatch, FetchRequest } from '../domain/requests';
+import type { RandomUser } from '../domain/randomuser';
 import { MalformedResponseError, parseRandomUserResponse } from '../domain/validate';
 import type { PersistReport } from './persist-users';
 import type { Log } from '../logging/logger';
@@ -43,8 +44,21 @@ export function batchIdFor(request: FetchRequest): string {
   return `adhoc:${randomUUID()}`;
 }
 
-export async function fetchAndHandOff(deps: FetchDeps, request: FetchRequest): Promise<FetchReport> {
-  const batchId = batchIdFor(request);
+/** What fetch keeps of a response while persist runs: the valid users and what the report needs. */
+interface Received {
+  users: RandomUser[];
+  rejected: PersistBatch['rejected'];
+  attempts: number;
+  seed: string | undefined;
+  page: number | undefined;
+}
+
+/**
+ * One request, parsed and validated. Its own function so that the response's parsed body (every
+ * record as the API sent it) is garbage once validated: fetch holds only the fresh valid users
+ * while persist runs, two fetches in flight holding ~20 MB less each.
+ */
+async function receive(deps: FetchDeps, request: FetchRequest, batchId: string): Promise<Received> {
   let fetched: FetchResult;
   try {
     fetched = await deps.fetchUsers({ results: request.results, seed: request.seed, page: request.page, nat: request.nat });
@@ -66,25 +80,22 @@ export async function fetchAndHandOff(deps: FetchDeps, request: FetchRequest): P
   }
   const rejected = parsed.rejected.map((r) => ({ reason: `results[${r.index}] ${r.reason}`, record: r.record }));
   if (rejected.length > 0) deps.log.warn('records rejected', { batchId, rejected: rejected.length, first: rejected[0]?.reason });
+  return { users: parsed.users, rejected, attempts: fetched.attempts, seed: parsed.info?.seed ?? request.seed, page: parsed.info?.page ?? request.page };
+}
 
+export async function fetchAndHandOff(deps: FetchDeps, request: FetchRequest): Promise<FetchReport> {
+  const batchId = batchIdFor(request);
+  const { users, rejected, attempts, seed, page } = await receive(deps, request, batchId);
+  const valid = users.length;
   let persisted = 0;
   let queued = 0;
-  const chunks = Math.max(1, Math.ceil(parsed.users.length / USERS_PER_PERSIST_CALL));
+  const chunks = Math.max(1, Math.ceil(valid / USERS_PER_PERSIST_CALL));
   for (let i = 0; i < chunks; i += 1) {
-    const users = parsed.users.slice(i * USERS_PER_PERSIST_CALL, (i + 1) * USERS_PER_PERSIST_CALL);
-    const report = await deps.persist({ batchId, users, rejected: i === 0 ? rejected : [] });
+    // Taken off the front: a chunk persisted is no longer held.
+    const chunk = users.splice(0, USERS_PER_PERSIST_CALL);
+    const report = await deps.persist({ batchId, users: chunk, rejected: i === 0 ? rejected : [] });
     persisted += report.persisted;
     queued += report.queued;
   }
-  return {
-    batchId,
-    fetched: parsed.users.length + rejected.length,
-    valid: parsed.users.length,
-    rejected: rejected.length,
-    persisted,
-    queued,
-    attempts: fetched.attempts,
-    seed: parsed.info?.seed ?? request.seed,
-    page: parsed.info?.page ?? request.page,
-  };
+  return { batchId, fetched: valid + rejected.length, valid, rejected: rejected.length, persisted, queued, attempts, seed, page };
 }
