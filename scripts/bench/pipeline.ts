@@ -15,7 +15,7 @@
  * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
  *
  *   npm run bench:pipeline [-- --users 100000 --warmup-users 10000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
- *                          [-- --cpu-prof <dir> --json <file> --node-flags="<flags for the sls process>" --skip-raw --skip-seeds]
+ *                          [-- --cpu-prof <dir> --alloc-prof <dir> --json <file> --node-flags="<flags for the sls process>" --skip-raw --skip-seeds]
  *
  * Timestamps, not polling, give the figures: fetch invocation start/end in this process; the
  * users.raw record timestamp (CreateTime: when publish produced it) and the users.clean one (when
@@ -24,7 +24,7 @@
  * share this machine's clock. Progress goes to stderr, the report to stdout.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createKafka } from '../../layers/adapters/kafka';
@@ -47,10 +47,19 @@ import { sampleScale, scaleLines } from './lib/scale';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
 import { ensureStack, stackCpuSources } from './lib/stack-probe';
 import { measurements, stageLines } from './lib/summary';
+import { allocationFile, allocationLines, allocationProfile, allocationSummary, type AllocationProfile, waitForAllocationFile } from './lib/alloc-profile';
 import { fmtInt } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SLS_PROCESS = 'sls offline (all five functions, serverless-offline, offline-kafka)';
+const ALLOC_SAMPLER = path.join(__dirname, 'alloc-sampler.ts');
+
+/** The allocation profile the sampler wrote after the throughput phase; a missing one is named, not fatal. */
+async function readAllocations(file: string, users: number): Promise<AllocationProfile | undefined> {
+  if (await waitForAllocationFile(file)) return allocationProfile(file, users);
+  progress(`--alloc-prof: no profile at ${file} (see the sls log for alloc-sampler's error)`);
+  return undefined;
+}
 const loadAverage = (): string =>
   os
     .loadavg()
@@ -84,6 +93,8 @@ async function main(): Promise<void> {
   let server: RandomUserServer | undefined;
   let offline: BenchOffline | undefined;
   const service = privateServiceDir(ROOT, `pipeline-${runId}`, options.serverlessYml);
+  const allocDir = options.allocProf ? path.resolve(options.allocProf) : undefined;
+  if (allocDir) mkdirSync(allocDir, { recursive: true });
   pointServerlessYmlAt(path.join(service.dir, 'serverless.yml'), sandbox);
   let interrupted = false;
   const onSignal = (): void => {
@@ -109,9 +120,18 @@ async function main(): Promise<void> {
       root: ROOT,
       serviceDir: service.dir,
       logFile,
-      env: { RANDOMUSER_URL: server.apiUrl, FETCH_SCHEDULE_ENABLED: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      env: {
+        RANDOMUSER_URL: server.apiUrl,
+        FETCH_SCHEDULE_ENABLED: 'false',
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        ...(allocDir ? { TRIBUTARY_ALLOC_PROF: allocDir } : {}),
+      },
       extraArgs: options.inProcess && !configuredInProcess(path.join(service.dir, 'serverless.yml')) ? ['--useInProcess'] : [],
-      nodeArgs: [...options.nodeFlags, ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : [])],
+      nodeArgs: [
+        ...options.nodeFlags,
+        ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : []),
+        ...(allocDir ? ['--require', ALLOC_SAMPLER] : []),
+      ],
     });
     await offline.waitForLine(/offline-kafka: transform ← \S+ consuming as group/, 120_000);
     await offline.waitForLine(/offline-kafka: sink ← \S+ consuming as group/, 120_000);
@@ -127,12 +147,16 @@ async function main(): Promise<void> {
     const scale = await sampleScale(clients.admin, sandbox.groups.sink, clients.config.topics.clean, offline.pid);
     const cpuBefore = cpuSnapshot(cpuSources);
     const throughputFromUs = monotonicMicros();
+    // The sampler (alloc-sampler.ts) starts on the first signal and writes its profile on the second.
+    if (allocDir) process.kill(offline.pid, 'SIGUSR2');
     const throughput = await throughputRun(clients, lambda, options, runId);
+    if (allocDir) process.kill(offline.pid, 'SIGUSR2');
     const cpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), throughput.drainedAt - throughput.startedAt);
     const throughputToUs = monotonicMicros();
     const per100k = await scale.stop();
     const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId) : undefined;
     const slsPid = offline.pid;
+    const allocations = allocDir ? await readAllocations(allocationFile(allocDir, slsPid), options.users) : undefined;
     const memory = await offline.stop();
     offline = undefined;
     // The profile is written as the process exits; its samples of the throughput phase split the functions' CPU.
@@ -172,8 +196,10 @@ async function main(): Promise<void> {
       `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`,
     );
     const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, memory, per100k);
-    process.stdout.write(`${text}\n\n${[...stageLines(figures, SLS_PROCESS), '', ...scaleLines(per100k)].join('\n')}\n`);
-    if (options.json) writeFileSync(options.json, JSON.stringify({ ...summary, ...figures }, null, 2));
+    const allocationText = allocations ? ['', ...allocationLines(allocations, SLS_PROCESS)] : [];
+    process.stdout.write(`${text}\n\n${[...stageLines(figures, SLS_PROCESS), ...allocationText, '', ...scaleLines(per100k)].join('\n')}\n`);
+    const allocationFigures = allocations ? { allocations: allocationSummary(allocations) } : {};
+    if (options.json) writeFileSync(options.json, JSON.stringify({ ...summary, ...figures, ...allocationFigures }, null, 2));
   } finally {
     await offline?.stop().catch(() => undefined);
     await server?.close().catch(() => undefined);

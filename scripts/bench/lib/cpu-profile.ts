@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
   children?: number[];
@@ -60,11 +60,11 @@ const IDLE = '(idle)';
 const LOADING = 'loading handler modules (serverless-offline, first invocation of each instance)';
 const OTHER = 'other (Node internals, unattributed)';
 
-/** The part each profile node's samples go to, from its own frame and its callers'. */
-function partsByNode(profile: CpuProfile): Map<number, string> {
+/** The part each profile node's samples go to, from its own frame and its callers' (CPU and heap profiles alike). */
+export function partsByNode(nodes: readonly ProfileNode[]): Map<number, string> {
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const node of nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   const parts = new Map<number, string>();
   const partOf = (id: number): string => {
     const known = parts.get(id);
@@ -88,7 +88,7 @@ function partsByNode(profile: CpuProfile): Map<number, string> {
     parts.set(id, part);
     return part;
   };
-  for (const node of profile.nodes) partOf(node.id);
+  for (const node of nodes) partOf(node.id);
   return parts;
 }
 
@@ -102,7 +102,7 @@ export function stageProfile(dir: string, pid: number, fromUs: number, toUs: num
   let busySamples = 0;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-    const parts = partsByNode(profile);
+    const parts = partsByNode(profile.nodes);
     let at = profile.startTime;
     for (const [i, nodeId] of profile.samples.entries()) {
       at += profile.timeDeltas[i] ?? 0;

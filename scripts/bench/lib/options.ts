@@ -37,6 +37,8 @@ export interface Options {
   serverlessYml: string | undefined;
   /** Directory for a V8 CPU profile of the sls process (--cpu-prof); none by default. */
   cpuProf: string | undefined;
+  /** Directory for a sampling heap profile of the sls process over the throughput phase (--alloc-prof); none by default. */
+  allocProf: string | undefined;
   /** Node flags for the sls process after the project's own (FUNCTIONS_NODE_FLAGS), so a V8 flag given here wins: a flag's trade-off measured side by side. */
   nodeFlags: string[];
   json: string | undefined;
@@ -67,6 +69,7 @@ export function readOptions(): Options {
       keep: { type: 'boolean', default: false },
       'serverless-yml': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'alloc-prof': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
       json: { type: 'string' },
     },
@@ -93,6 +96,7 @@ export function readOptions(): Options {
     keep: values.keep,
     serverlessYml: values['serverless-yml'],
     cpuProf: values['cpu-prof'],
+    allocProf: values['alloc-prof'],
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     json: values.json,
   };
