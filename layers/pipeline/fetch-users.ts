@@ -55,8 +55,8 @@ interface Received {
 
 /**
  * One request, parsed and validated. Its own function so that the response's parsed body (every
- * record as the API sent it) is garbage once validated: fetch holds only the fresh valid users
- * while persist runs, two fetches in flight holding ~20 MB less each.
+ * record as the API sent it) is garbage once validated: while persist runs, fetch holds only the
+ * valid users not yet handed on, not a second copy of the page.
  */
 async function receive(deps: FetchDeps, request: FetchRequest, batchId: string): Promise<Received> {
   let fetched: FetchResult;

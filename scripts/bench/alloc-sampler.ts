@@ -5,7 +5,7 @@
  * survived); the second stops it and writes <dir>/alloc-<pid>.heapprofile. The bench sends them
  * around its throughput phase. Written with type-only TypeScript, so Node's type stripping loads it.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -31,7 +31,10 @@ if (isMainThread && dir) {
     sampling = false;
     session.post('HeapProfiler.stopSampling', (error, result) => {
       if (error) return void process.stderr.write(`alloc-sampler: ${error.message}\n`);
-      writeFileSync(path.join(dir, `alloc-${process.pid}.heapprofile`), JSON.stringify(result.profile));
+      // Renamed into place: the bench reads the file as soon as it exists.
+      const file = path.join(dir, `alloc-${process.pid}.heapprofile`);
+      writeFileSync(`${file}.partial`, JSON.stringify(result.profile));
+      renameSync(`${file}.partial`, file);
     });
   });
 }
