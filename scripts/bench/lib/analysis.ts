@@ -8,7 +8,7 @@ import type { Clients } from './clients';
 import type { PipelineRun } from './pipeline-runs';
 import { progress } from './progress';
 import { cassandraRowTimes, recordTimes } from './readers';
-import type { Analysis, StageTimes } from './report';
+import type { Analysis, LatencyWindow, StageTimes } from './report';
 import { fmtInt, percentile, sortedNumbers } from './stats';
 
 function span(values: Iterable<number>): { first: number; last: number; count: number } {
@@ -26,6 +26,26 @@ function span(values: Iterable<number>): { first: number; last: number; count: n
 function quantiles(values: Iterable<number>): { p50: number; p99: number } {
   const sorted = sortedNumbers(values);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+/** Seconds per window of `latencyByWindow`: short enough to place a stall, long enough for a p99 of its own at 1k users/s. */
+export const LATENCY_WINDOW_S = 5;
+
+/** publish→Cassandra latencies by when the user was published (seconds since the run started), so a tail can be placed in time. */
+export function latencyByWindow(samples: readonly { publishedAt: number; latency: number }[], startedAt: number): LatencyWindow[] {
+  const windows = new Map<number, number[]>();
+  for (const { publishedAt, latency } of samples) {
+    const from = Math.max(0, Math.floor((publishedAt - startedAt) / 1000 / LATENCY_WINDOW_S) * LATENCY_WINDOW_S);
+    const bucket = windows.get(from) ?? [];
+    bucket.push(latency);
+    windows.set(from, bucket);
+  }
+  return [...windows.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([fromS, latencies]) => {
+      const sorted = sortedNumbers(latencies);
+      return { fromS, users: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+    });
 }
 
 export async function analyse(clients: Clients, run: PipelineRun): Promise<Analysis> {
@@ -49,6 +69,7 @@ export async function analyse(clients: Clients, run: PipelineRun): Promise<Analy
     { label: 'sink (Cassandra write times)', ...span(rows.writeTime.values()) },
   ];
   const latencies: number[] = [];
+  const timed: { publishedAt: number; latency: number }[] = [];
   const latenciesUpdated: number[] = [];
   const fetchLatencies: number[] = [];
   const publishToTransform: number[] = [];
@@ -59,6 +80,7 @@ export async function analyse(clients: Clients, run: PipelineRun): Promise<Analy
     const published = raw.first.get(id);
     if (published === undefined) continue;
     latencies.push(written - published);
+    timed.push({ publishedAt: published, latency: written - published });
     const transformed = clean.first.get(id);
     if (transformed !== undefined) {
       publishToTransform.push(transformed - published);
@@ -86,6 +108,7 @@ export async function analyse(clients: Clients, run: PipelineRun): Promise<Analy
     stages,
     endToEndMs: lastWrite - fetchSpan.first,
     latency: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN, count: sorted.length },
+    latencyByWindow: latencyByWindow(timed, run.startedAt),
     latencyUpdatedAt: { p50: percentile(sortedUpdated, 50), p99: percentile(sortedUpdated, 99) },
     fetchToCassandra: { p50: percentile(sortedFetch, 50), p99: percentile(sortedFetch, 99) },
     segments: {

@@ -1,5 +1,6 @@
 /** The pipeline benchmark's report: stages, raw limits, the seeds' approach, latency, memory, CPU, and the targets. */
 import os from 'node:os';
+import { LATENCY_WINDOW_S } from './analysis';
 import { PAGE_SIZE } from './data';
 import type { CpuUse } from './cpu';
 import type { MemoryReport } from './offline';
@@ -28,6 +29,15 @@ export interface StageTimes {
   count: number;
 }
 
+/** publish→Cassandra latency of the users published in one window of a run (`fromS` seconds after it started). */
+export interface LatencyWindow {
+  fromS: number;
+  users: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export interface Analysis {
   users: number;
   startedAt: number;
@@ -35,6 +45,8 @@ export interface Analysis {
   /** ms from the first fetch invocation to the last row written to Cassandra. */
   endToEndMs: number;
   latency: { p50: number; p99: number; max: number; count: number };
+  /** The same latency by when the user was published, LATENCY_WINDOW_S seconds a window. */
+  latencyByWindow: LatencyWindow[];
   latencyUpdatedAt: { p50: number; p99: number };
   fetchToCassandra: { p50: number; p99: number };
   /** The latency's two legs: users.raw → users.clean record timestamps, and users.clean → Cassandra write time. */
@@ -177,6 +189,9 @@ export function report(
     out.push(
       `  its legs: users.raw → users.clean (transform) p50 ${fmtMs(toClean.p50)}, p99 ${fmtMs(toClean.p99)}; ` +
         `users.clean → Cassandra (sink) p50 ${fmtMs(toCassandra.p50)}, p99 ${fmtMs(toCassandra.p99)}`,
+    );
+    out.push(
+      `  p99 by when the user was published: ${paced.latencyByWindow.map((w) => `${w.fromS}–${w.fromS + LATENCY_WINDOW_S} s ${fmtMs(w.p99)}`).join(', ')}`,
     );
   }
 

@@ -6,7 +6,7 @@ import type { CpuUse } from './cpu';
 import type { StageProfile } from './cpu-profile';
 import type { MemoryReport } from './offline';
 import type { LimitRun } from './raw-limits';
-import type { Analysis, RawLimits } from './report';
+import type { Analysis, LatencyWindow, RawLimits } from './report';
 import type { ScaleStep } from './scale';
 import { perSecond, table } from './stats';
 
@@ -23,6 +23,8 @@ export interface RunFigures {
   duplicatesRaw: number;
   duplicatesClean: number;
   publishToCassandraMs: Quantiles & { max: number };
+  /** The same latency by when the user was published: one entry per LATENCY_WINDOW_S (5) seconds of the run. */
+  byWindow: LatencyWindow[];
 }
 
 export interface Measurements {
@@ -51,6 +53,7 @@ const runFigures = (run: Analysis): RunFigures => ({
   duplicatesRaw: run.duplicates.raw,
   duplicatesClean: run.duplicates.clean,
   publishToCassandraMs: { p50: run.latency.p50, p99: run.latency.p99, max: run.latency.max },
+  byWindow: run.latencyByWindow,
 });
 
 const fastest = (runs: readonly LimitRun[]): LimitRun | undefined => [...runs].sort((a, b) => perSecond(b.items, b.ms) - perSecond(a.items, a.ms))[0];
