@@ -9,7 +9,8 @@
  *     (fetch invoked with results=5000 × 20 pages through the Lambda API, a seed of its own), with
  *     per-stage and end-to-end throughput, publish→Cassandra latency and the sls process's memory;
  *  3. a paced phase at ~1k users/s offered load (fetch 200 users every 200 ms) for p99 latency;
- *  4. the seeds' approach (one API call and one awaited JSON send per user) on a sample;
+ *  4. Cassandra's raw limit once more, on the node the pipeline has warmed (the best run counts);
+ *  5. the seeds' approach (one API call and one awaited JSON send per user) on a sample;
  *
  * then the ratios against the targets. The run has a sandbox of its own on the shared stack (a
  * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
@@ -39,7 +40,7 @@ import { privateServiceDir, startBenchOffline, waitForFreePorts, type BenchOffli
 import { configuredInProcess, readOptions } from './lib/options';
 import { pacedPages, pacedRun, throughputPages, throughputRun, warmApi, warmupPages, warmupRun } from './lib/pipeline-runs';
 import { progress } from './lib/progress';
-import { measureRawLimits } from './lib/raw-limits-phase';
+import { cassandraLimitAgain, measureRawLimits } from './lib/raw-limits-phase';
 import { report } from './lib/report';
 import { cleanUp, cleanUpEarlierRuns, forgetRun, recordRun, RUNS_DIR } from './lib/run-records';
 import { createSandbox, pointServerlessYmlAt, sandboxFor } from './lib/sandbox';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const raw = options.skipRaw ? undefined : await measureRawLimits(clients, options, runId, written);
+    const rawBefore = options.skipRaw ? undefined : await measureRawLimits(clients, options, runId, written);
 
     // The API's own work runs on its servers, not on the pipeline's machine: the local stand-in
     // answers from memory, every page the run will ask for built before the clock starts.
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     // The profile is written as the process exits; its samples of the throughput phase split the functions' CPU.
     const stages = options.cpuProf ? stageProfile(path.resolve(options.cpuProf), slsPid, throughputFromUs, throughputToUs) : undefined;
     const loadAfterPipeline = loadAverage();
+    const raw = rawBefore ? await cassandraLimitAgain(clients, options, runId, rawBefore) : undefined;
 
     const throughputAnalysis = await analyse(clients, throughput);
     const pacedAnalysis = paced ? await analyse(clients, paced) : undefined;

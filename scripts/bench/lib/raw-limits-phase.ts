@@ -1,4 +1,4 @@
-/** The pipeline benchmark's first phase: each raw limit (lib/raw-limits.ts) measured on the run's own users. */
+/** The pipeline benchmark's first phase: each raw limit (lib/raw-limits.ts) measured on the run's own users; Cassandra's again after the pipeline. */
 import { topology } from '../../../layers/config';
 import type { Clients } from './clients';
 import { benchUsers } from './data';
@@ -33,4 +33,18 @@ export async function measureRawLimits(clients: Clients, options: Options, runId
   const cassandra = await cassandraLimit(clients.cassandra, sample, options.cassandraConcurrency, (message) => progress(`  ${message}`));
   for (const r of [...postgres, ...kafka, ...cassandra]) progress(`  ${r.label}: ${fmtInt(perSecond(r.items, r.ms))} /s`);
   return { cassandra, postgres, kafka };
+}
+
+/**
+ * Cassandra's limit once more, after the pipeline, at the deepest level and with no warm-up: the
+ * pipeline's writes have warmed the node whatever the first warm-up left undone, and the best of
+ * the runs is the limit, so a node still cold at the start cannot flatter the pipeline's ratio.
+ */
+export async function cassandraLimitAgain(clients: Clients, options: Options, runId: string, raw: RawLimits): Promise<RawLimits> {
+  const sample = benchUsers(`bench-raw-${runId}`, Math.min(options.users, options.cassandraSample));
+  const level = Math.max(...options.cassandraConcurrency);
+  progress(`raw limits: Cassandra upserts of ${fmtInt(sample.length)} users at ${level} in flight again, after the pipeline…`);
+  const again = await cassandraLimit(clients.cassandra, sample, [level], undefined, { warmUpWrites: 0, labelSuffix: ', after the pipeline' });
+  for (const r of again) progress(`  ${r.label}: ${fmtInt(perSecond(r.items, r.ms))} /s`);
+  return { ...raw, cassandra: [...raw.cassandra, ...again] };
 }
