@@ -19,7 +19,7 @@ import { MappingMetrics } from './metrics';
 import type { FunctionInvoker } from './offline-lambda';
 import { readOffsetLag } from './offset-lag';
 import { backoffMs } from './partition-poller';
-import { nextPollerCount } from './poller-scaling';
+import { nextPollerCount, PollerScaling } from './poller-scaling';
 import { RecordDecoding } from './record-decoding';
 import { registryGet } from './registry-access';
 import { ConfluentRegistryClient } from './registry-client';
@@ -53,6 +53,7 @@ export class EventSourceConsumer {
   private supervisor: Promise<void> | undefined;
   private restarting = false;
   private rescaling: Promise<void> | undefined;
+  private readonly scaling = new PollerScaling();
   private startingOffsets = new Map<number, string>();
   private stopping = false;
   /** Decodes (schema registry), filters and shapes the fetched records; shared by the pollers. */
@@ -107,7 +108,7 @@ export class EventSourceConsumer {
     metrics.setOffsetLag(lag);
     const sum = [...lag.values()].reduce((total, partitionLag) => total + partitionLag, 0);
     const current = this.pollers.length;
-    const next = nextPollerCount({ current, lag: sum, batchSize: mapping.batchSize, partitions: lag.size, bounds: mapping.pollers });
+    const next = this.scaling.next({ current, lag: sum, batchSize: mapping.batchSize, partitions: lag.size, bounds: mapping.pollers });
     if (next === current) return;
     this.deps.log.notice(
       `offline-kafka: ${this.label} pollers ${current} → ${next} (offset lag ${sum}, MinimumPollers ${mapping.pollers.minimum}, MaximumPollers ${mapping.pollers.maximum})`,

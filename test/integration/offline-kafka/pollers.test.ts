@@ -2,7 +2,7 @@
  * Provisioned-mode pollers and metrics under the real `sls offline start`: the `scaled` mapping
  * (ProvisionedPollerConfig 1–3, 4 partitions, BatchSize 10, MetricsConfig with every group) starts
  * one poller, adds pollers — members of its consumer group — while a backlog waits, and removes them
- * one per lag reading as it drains. Its metrics appear in a line per interval and in the file.
+ * one at a time as it drains, each after SCALE_DOWN_READINGS readings that wanted fewer. Its metrics appear in a line per interval and in the file.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ describe('pollers between MinimumPollers and MaximumPollers', () => {
 
   // The lag may still be draining when a reading removes a poller: each step only needs the lag to
   // call for fewer pollers (at most BatchSize × 5 per poller kept), never a jump of two.
-  it('removes one poller per lag reading as the backlog drains, down to MinimumPollers', async () => {
+  it('removes one poller at a time as the backlog drains, down to MinimumPollers', async () => {
     const lagAt = async (from: number, to: number): Promise<number> => {
       const line = await offline().waitForLine(new RegExp(`scaled ← \\S+ pollers ${from} → ${to} \\(offset lag (\\d+),`), 30_000);
       return Number(/offset lag (\d+),/.exec(line)?.[1]);

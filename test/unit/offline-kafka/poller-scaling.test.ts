@@ -1,4 +1,4 @@
-import { nextPollerCount, type PollerBounds } from '../../../plugins/offline-kafka/poller-scaling';
+import { nextPollerCount, type PollerBounds, PollerScaling, SCALE_DOWN_READINGS } from '../../../plugins/offline-kafka/poller-scaling';
 
 const bounds = (minimum: number, maximum: number): PollerBounds => ({ minimum, maximum, provisioned: true });
 const next = (current: number, lag: number, b: PollerBounds, partitions = 8, batchSize = 10) =>
@@ -26,5 +26,33 @@ describe('nextPollerCount', () => {
 
   it('keeps one poller without provisioned mode', () => {
     expect(next(1, 10_000, { minimum: 1, maximum: 1, provisioned: false })).toBe(1);
+  });
+});
+
+describe('PollerScaling across readings', () => {
+  const input = (current: number, lag: number) => ({ current, lag, batchSize: 10, partitions: 8, bounds: bounds(1, 4) });
+
+  it('adds pollers on the first reading that wants more', () => {
+    expect(new PollerScaling().next(input(1, 120))).toBe(3);
+  });
+
+  it('removes one poller only after SCALE_DOWN_READINGS readings in a row wanted fewer, then counts again', () => {
+    const scaling = new PollerScaling();
+    const readings = Array.from({ length: SCALE_DOWN_READINGS }, () => scaling.next(input(3, 0)));
+    expect(readings.slice(0, -1).every((n) => n === 3)).toBe(true);
+    expect(readings.at(-1)).toBe(2);
+    expect(scaling.next(input(2, 0))).toBe(2);
+  });
+
+  it('starts counting again when a reading wants as many or more: a lag hovering around a threshold does not flap', () => {
+    const scaling = new PollerScaling();
+    const seen: number[] = [];
+    let current = 2;
+    // Lag alternating just under and just over one poller's share (BatchSize × 5 = 50).
+    for (let reading = 0; reading < 4 * SCALE_DOWN_READINGS; reading++) {
+      current = scaling.next(input(current, reading % 3 === 2 ? 60 : 40));
+      seen.push(current);
+    }
+    expect(new Set(seen)).toEqual(new Set([2]));
   });
 });
