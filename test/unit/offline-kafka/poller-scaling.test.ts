@@ -17,7 +17,7 @@ describe('nextPollerCount', () => {
     expect(next(1, 400, bounds(1, 5), 3)).toBe(3);
   });
 
-  it('removes one poller per reading while fewer are wanted, down to MinimumPollers', () => {
+  it('calls for one poller fewer than now while fewer are wanted, down to MinimumPollers (PollerScaling decides when)', () => {
     expect(next(5, 0, bounds(2, 5))).toBe(4);
     expect(next(3, 0, bounds(2, 5))).toBe(2);
     expect(next(2, 0, bounds(2, 5))).toBe(2);
