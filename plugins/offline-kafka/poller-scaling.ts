@@ -9,7 +9,7 @@
  *
  * Every change is a rebalance of the group, which stops every poller for a few seconds: removing a
  * poller on the first reading that wanted fewer made a mapping whose lag hovers around a threshold
- * flap (eight rebalances in a 100k-user benchmark run, a 1.7–2.9 s stall after it).
+ * flap (the pipeline's sink: four to eight rebalances in a 100k-user benchmark run).
  *
  * 5 is AWS's "up to 5 concurrent invocations" per Kafka poller: a poller is added for every five full
  * batches waiting. A member beyond the partition count would be assigned nothing, hence that cap.
