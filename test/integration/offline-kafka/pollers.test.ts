@@ -2,7 +2,8 @@
  * Provisioned-mode pollers and metrics under the real `sls offline start`: the `scaled` mapping
  * (ProvisionedPollerConfig 1–3, 4 partitions, BatchSize 10, MetricsConfig with every group) starts
  * one poller, adds pollers — members of its consumer group — while a backlog waits, and removes them
- * one at a time as it drains, each after SCALE_DOWN_READINGS readings that wanted fewer. Its metrics appear in a line per interval and in the file.
+ * one at a time as it drains, each after SCALE_DOWN_READINGS readings that wanted fewer. Its metrics
+ * appear in a line per interval and in the file.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
