@@ -123,8 +123,11 @@ async function asSolePublisher<T>(pool: Pool, work: (client: PoolClient) => Prom
  */
 async function drainOutboxBatch(client: PoolClient, limit: number, send: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
   return transaction(client, async () => {
-    const claimed = await client.query<{ id: string; user_id: string; batch_id: string; payload: unknown; last_seen_at: Date }>(
-      `SELECT o.id, o.user_id, r.batch_id, r.payload, r.last_seen_at
+    // last_seen_at as whole epoch milliseconds (a float8 pg reads with parseFloat): a timestamptz
+    // comes back as text that pg parses into a Date with a regular expression, 0.6 % of the
+    // functions' CPU for a value publish only uses as milliseconds.
+    const claimed = await client.query<{ id: string; user_id: string; batch_id: string; payload: unknown; last_seen_ms: number }>(
+      `SELECT o.id, o.user_id, r.batch_id, r.payload, floor(extract(epoch FROM r.last_seen_at) * 1000)::float8 AS last_seen_ms
          FROM outbox o JOIN raw_users r USING (user_id)
         WHERE o.published_at IS NULL
         ORDER BY o.id
@@ -133,7 +136,13 @@ async function drainOutboxBatch(client: PoolClient, limit: number, send: (entrie
       [limit],
     );
     if (claimed.rowCount === 0) return 0;
-    const entries = claimed.rows.map((r) => ({ outboxId: r.id, userId: r.user_id, batchId: r.batch_id, payload: r.payload, lastSeenAt: r.last_seen_at }));
+    const entries = claimed.rows.map((r) => ({
+      outboxId: r.id,
+      userId: r.user_id,
+      batchId: r.batch_id,
+      payload: r.payload,
+      lastSeenAt: new Date(r.last_seen_ms),
+    }));
     await send(entries);
     await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [entries.map((e) => e.outboxId)]);
     return entries.length;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload } from 'kafkajs';
+import { type Schema, Type } from 'avsc';
 import { loadConfig } from '../../layers/config';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { cassandraCreatedUsers } from '../../layers/adapters/created-users-store';
@@ -135,6 +136,14 @@ describe('publish → transform → sink', () => {
     const schemaId = messages[0]!.value!.readInt32BE(1);
     const registered = await fetch(`${config.schemaRegistry.url}/schemas/ids/${schemaId}`);
     expect(registered.status).toBe(200);
+    // fetched_at is the row's last_seen_at to the millisecond (read as epoch milliseconds, not parsed from text).
+    const type = Type.forSchema(JSON.parse(((await registered.json()) as { schema: string }).schema) as Schema);
+    const first = type.fromBuffer(messages[0]!.value!.subarray(5)) as { id: string; fetched_at: unknown };
+    const seen = await pool.query<{ ms: string }>(
+      "SELECT (extract(epoch FROM date_trunc('milliseconds', last_seen_at)) * 1000)::bigint AS ms FROM raw_users WHERE user_id = $1",
+      [first.id],
+    );
+    expect(Number(first.fetched_at instanceof Date ? first.fetched_at.getTime() : first.fetched_at)).toBe(Number(seen.rows[0]?.ms));
   });
 
   it('transforms raw records as the mapping delivers them, and dead-letters one that does not fit RawUser in the on-failure format', async () => {
