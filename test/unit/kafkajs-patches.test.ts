@@ -36,6 +36,7 @@ const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder
 const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
 const Header = require('kafkajs/src/protocol/recordBatch/header/v0') as (header: { key: string; value: string | Buffer }) => EncoderInstance;
 const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: string | Buffer) => number;
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C') as (buffer: Buffer) => number;
 type Message = { key: string; value: string | null };
 type Partitioner = (args: { topic: string; partitionMetadata: unknown[]; message: Message }) => number;
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: {
@@ -143,6 +144,34 @@ describe('kafkajs as patched', () => {
       const expected = new Encoder();
       expected.writeVarInt(body.buffer.length);
       expect([...encodeRecord(record).buffer]).toEqual([...expected.buffer, ...body.buffer]);
+    }
+  });
+
+  /** CRC-32C bit by bit (reflected Castagnoli polynomial): the definition, not a table. */
+  function crc32CBitwise(bytes: Buffer): number {
+    let crc = 0xffffffff;
+    for (const byte of bytes) {
+      crc ^= byte;
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+
+  it("checksums a record batch as CRC-32C: RFC 3720's vectors and every length's tail", () => {
+    const ascending = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+    expect(crc32C(Buffer.alloc(32, 0x00))).toBe(0x8a9136aa);
+    expect(crc32C(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
+    expect(crc32C(ascending)).toBe(0x46dd794e);
+    expect(crc32C(Buffer.from(ascending).reverse())).toBe(0x113fdb5c);
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32C(Buffer.alloc(0))).toBe(0);
+    // Eight bytes at a time, then the rest: lengths 0–40 cover every remainder, at any offset of a larger buffer.
+    const bytes = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 151 + 7) & 0xff));
+    for (let length = 0; length <= 40; length++) {
+      for (const start of [0, 3]) {
+        const slice = bytes.subarray(start, start + length);
+        expect([length, start, crc32C(slice)]).toEqual([length, start, crc32CBitwise(slice)]);
+      }
     }
   });
 
