@@ -12,13 +12,19 @@ import { fromBase64 } from '@aws-lambda-powertools/commons/utils/base64';
 const ORIGINAL = /^[A-Za-z0-9+/]*={0,2}$/;
 const acceptedBefore = (input: string): boolean => (input.length * 3) % 4 === 0 && ORIGINAL.test(input);
 
-const accepts = (input: string): boolean => {
+const acceptsAs = (input: string, encoding: BufferEncoding | undefined): boolean => {
   try {
-    fromBase64(input, 'base64');
+    fromBase64(input, encoding);
     return true;
   } catch {
     return false;
   }
+};
+/** The same answer whether the value is decoded as base64 (checked by its decoded length) or not (scanned). */
+const accepts = (input: string): boolean => {
+  const decoded = acceptsAs(input, 'base64');
+  if (acceptsAs(input, undefined) !== decoded) throw new Error(`${JSON.stringify(input)}: the base64 and the other path disagree`);
+  return decoded;
 };
 
 /** Deterministic strings from a small alphabet: every place of '=' and of a stray character gets tried. */
