@@ -57,7 +57,7 @@ function portAnswersOn(host: string, port: number): Promise<boolean> {
  * used and cost ~80 MiB of peak RSS in a 100k bench:pipeline run, for no CPU per user it measured
  * (docs/performance.md). docker-compose.yml's functions service sets the same through NODE_OPTIONS.
  */
-export const FUNCTIONS_NODE_FLAGS = ['--experimental-async-context-frame'];
+export const FUNCTIONS_NODE_FLAGS = Number(process.versions.node.split('.')[0]) < 24 ? ['--experimental-async-context-frame'] : [];
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
   const lambdaPort = options.lambdaPort ?? 3002;

@@ -7,16 +7,23 @@
  * a line naming its property; an async invocation that throws is logged and serverless-offline
  * keeps serving.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createLambdaClient, invokeFunction, triggerFunction } from '../../../layers/adapters/lambda';
 import type { FailureDocument } from '../../../plugins/offline-kafka/destinations';
-import { committedOffsets, config, deliveries, eventually, json, offsetsOf, readTopic, useFixture } from './harness';
+import { committedOffsets, config, deliveries, eventually, json, mappingStatus, offsetsOf, readTopic, useFixture } from './harness';
 
+const dir = mkdtempSync(path.join(tmpdir(), 'offline-kafka-failures-'));
+const metricsFile = path.join(dir, 'metrics.json');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { run, kafka, admin, producer, offline } = useFixture({
   topics: {
     ...{ stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, capped: 1, 'capped-dlq': 1, bisect: 1, 'bisect-dlq': 1 },
     ...{ partial: 1, 'partial-dlq': 1, malformed: 1, timeout: 1 },
   },
   consumers: ['stuck', 'stuckNonNative', 'dlq', 'capped', 'bisect', 'partial', 'malformed', 'timesOut'],
+  params: { metricsFile },
 });
 
 /** The AWS failure document a destination message carries, and the one record in its payload. */
@@ -111,6 +118,15 @@ describe('maximumRetryAttempts 2 (the deprecated custom form) with onFailureDest
     await eventually(
       () => committedOffsets(admin, run.groupId('dlq', 'dlq-source'), topic),
       (offsets) => offsets[0] === 4,
+    );
+    // Three failed invocations of three records, the three on the destination, then one good batch.
+    const status = await eventually(
+      () => mappingStatus(metricsFile, 'dlq'),
+      (s) => s?.EventCount.CommittedEventCount === 4,
+    );
+    expect(status?.ErrorCount).toEqual(expect.objectContaining({ InvokeErrorCount: 3, OnFailureDestinationDeliveryErrorCount: 0 }));
+    expect(status?.EventCount).toEqual(
+      expect.objectContaining({ PolledEventCount: 4, InvokedEventCount: 10, FailedInvokeEventCount: 9, OnFailureDestinationDeliveredEventCount: 3 }),
     );
   });
 

@@ -5,9 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Partitioners, type Admin, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { createKafka } from '../../../layers/adapters/kafka';
+import type { MappingStatus, MetricsDocument } from '../../../plugins/offline-kafka/mapping-monitor';
 import { loadConfig } from '../../../layers/config';
 import { clearInvocations, readInvocations, type Invocation } from '../../fixtures/offline-kafka/probe';
 import { freePort } from '../../support/ports';
@@ -163,6 +165,12 @@ export function decodedValues(invocation: Invocation): unknown[] {
   return Object.values(invocation.event.records).flatMap((records) =>
     records.map((r) => (r.value === undefined ? null : (JSON.parse(Buffer.from(r.value, 'base64').toString('utf8')) as unknown))),
   );
+}
+
+/** A function's mapping as the plugin's metrics file has it (custom.offlineKafka.metricsFile), or undefined before the file is written. */
+export function mappingStatus(metricsFile: string, functionKey: string): MappingStatus | undefined {
+  if (!existsSync(metricsFile)) return undefined;
+  return (JSON.parse(readFileSync(metricsFile, 'utf8')) as MetricsDocument).mappings.find((mapping) => mapping.functionKey === functionKey);
 }
 
 /** Reads `count` records of a topic from the beginning with a throwaway group. */

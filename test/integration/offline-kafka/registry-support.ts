@@ -4,6 +4,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Type } from 'avsc';
+import { USER_V1_AVRO } from '../../fixtures/offline-kafka/registry-handlers';
 import { config } from './harness';
 
 export const REGISTRY_URL = config.schemaRegistry.url;
@@ -22,16 +23,7 @@ export const REGISTRY_CONSUMERS = ['registryJson', 'registrySource', 'registryFa
 /** An id the registry hands out to no schema (its ids count up from 1). */
 export const UNKNOWN_SCHEMA_ID = 2_147_480_000;
 
-export const USER_V1 = {
-  type: 'record',
-  name: 'User',
-  namespace: 'test.offline_kafka',
-  fields: [
-    { name: 'name', type: 'string' },
-    { name: 'country', type: 'string' },
-    { name: 'age', type: 'int', default: 0 },
-  ],
-};
+export const USER_V1 = USER_V1_AVRO;
 
 /** v2 drops `age` and adds `nickname`: BACKWARD-compatible, and v1 readers fall back on age's default. */
 export const USER_V2 = {

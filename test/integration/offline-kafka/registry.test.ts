@@ -5,11 +5,14 @@
  * Powertools' kafkaConsumer; a v2 record read by a v1 handler; records the registry cannot decode
  * on the on-failure topic with their reason while the rest is delivered; filters on decoded fields.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { KafkaSelfManagedEventSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { FailureDocument } from '../../../plugins/offline-kafka/destinations';
 import { readInvocations } from '../../fixtures/offline-kafka/probe';
 import { freePort } from '../../support/ports';
-import { committedOffsets, deliveries, eventually, offsetsOf, readTopic, useFixture } from './harness';
+import { committedOffsets, deliveries, eventually, mappingStatus, offsetsOf, readTopic, useFixture } from './harness';
 import {
   confluentFrame,
   deleteSubject,
@@ -26,8 +29,10 @@ import {
   userV2,
 } from './registry-support';
 
+const dir = mkdtempSync(path.join(tmpdir(), 'offline-kafka-registry-'));
+const metricsFile = path.join(dir, 'metrics.json');
 // The gated mapping's registry URL is known once the gate has its port (before sls offline starts).
-const params = { registry: REGISTRY_URL, gatedRegistry: '' };
+const params = { registry: REGISTRY_URL, gatedRegistry: '', metricsFile };
 let gate: RegistryGate;
 const { run, kafka, admin, producer, offline } = useFixture({
   topics: REGISTRY_TOPICS,
@@ -50,7 +55,7 @@ const userKey = (key: string) => confluentFrame(ids.key, keyType.toBuffer(key));
 const base64Json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 const recordsOf = (functionKey: string) => deliveries(run, functionKey).flatMap((invocation) => Object.values(invocation.event.records).flat());
 
-afterAll(() => Promise.all([deleteSubject(subjects.value), deleteSubject(subjects.key), gate?.shut()]));
+afterAll(() => Promise.all([deleteSubject(subjects.value), deleteSubject(subjects.key), gate?.shut(), rmSync(dir, { recursive: true, force: true })]));
 
 describe('EventRecordFormat JSON, KEY and VALUE validated', () => {
   it("delivers AWS's record shape: base64 JSON with keySchemaMetadata/valueSchemaMetadata, read by Powertools as a v1 handler", async () => {
@@ -123,6 +128,19 @@ describe('EventRecordFormat SOURCE, VALUE validated', () => {
     expect(record).toHaveProperty('valueSchemaMetadata', { dataFormat: 'AVRO', schemaId: String(ids.v1) });
     expect(record).not.toHaveProperty('keySchemaMetadata');
     expect(userV1.fromBuffer(Buffer.from(record?.value ?? '', 'base64'))).toEqual(expect.objectContaining({ name: 'Cem', country: 'TR', age: 51 }));
+
+    // Powertools' Avro deserializer reads the whole value as one record: a Confluent header left in would not decode.
+    // Written once the handler has read the records, after the event itself.
+    const parsed = await eventually(
+      () =>
+        readInvocations(`${run.functionName('registrySource')}.parsed`).flatMap(
+          (invocation) => (invocation.event.records as unknown as { parsed: unknown[] }).parsed,
+        ),
+      (list) => list.length > 0,
+    );
+    expect(parsed).toEqual([
+      { offset: 0, key: 'k-1', value: { name: 'Cem', country: 'TR', age: 51 }, valueSchemaMetadata: { dataFormat: 'AVRO', schemaId: String(ids.v1) } },
+    ]);
   });
 });
 
@@ -166,6 +184,14 @@ describe('records the registry cannot decode, with an on-failure destination', (
         /registryFailures ← \S+-0: offsets 3-4 \(DESERIALIZATION_ERROR: offset 3 does not decode .*; offset 4 not in the Confluent wire format/,
       ),
     ).toHaveLength(1);
+    const status = await eventually(
+      () => mappingStatus(metricsFile, 'registryFailures'),
+      (s) => s?.EventCount.CommittedEventCount === 6,
+    );
+    expect(status?.ErrorCount).toEqual(expect.objectContaining({ SchemaRegistryErrorCount: 3, InvokeErrorCount: 0 }));
+    expect(status?.EventCount).toEqual(
+      expect.objectContaining({ PolledEventCount: 6, InvokedEventCount: 3, OnFailureDestinationDeliveredEventCount: 3, DroppedEventCount: 0 }),
+    );
   });
 });
 
@@ -178,16 +204,28 @@ describe('filter patterns with a schema registry', () => {
       { key: userKey('nl-3'), value: user(ids.v2, { name: 'no age', country: 'NL', nickname: null }) },
       { key: userKey('nl-4'), value: confluentFrame(UNKNOWN_SCHEMA_ID, Buffer.from([0])) },
       { key: userKey('nl-5'), value: user(ids.v1, { name: 'also adult', country: 'NL', age: 18 }) },
+      { key: userKey('nl-6'), value: user(ids.v1, { name: 'cut short', country: 'NL', age: 40 }).subarray(0, 9) },
     ];
     await producer.send({ topic: run.topic('registry-filtered'), acks: -1, messages });
     await eventually(
       () => committedOffsets(admin, run.groupId('registryFiltered', 'registry-filtered'), run.topic('registry-filtered')),
-      (offsets) => offsets[0] === 6,
+      (offsets) => offsets[0] === 7,
     );
     expect(deliveries(run, 'registryFiltered').flatMap(offsetsOf)).toEqual([0, 5]);
     expect(offline().matching(/registryFiltered ← \S+-0: dropped offsets 4-4 \(1 record\) \(SCHEMA_NOT_FOUND: .*\): no on-failure destination/)).toHaveLength(
       1,
     );
+    expect(
+      offline().matching(
+        /registryFiltered ← \S+-0: dropped offsets 6-6 \(1 record\) \(DESERIALIZATION_ERROR: offset 6 does not decode.*\): no on-failure destination/,
+      ),
+    ).toHaveLength(1);
+    const status = await eventually(
+      () => mappingStatus(metricsFile, 'registryFiltered'),
+      (s) => s?.EventCount.CommittedEventCount === 7,
+    );
+    expect(status?.ErrorCount).toEqual(expect.objectContaining({ SchemaRegistryErrorCount: 2 }));
+    expect(status?.EventCount).toEqual(expect.objectContaining({ PolledEventCount: 7, FilteredOutEventCount: 3, InvokedEventCount: 2, DroppedEventCount: 2 }));
   });
 });
 
@@ -201,6 +239,10 @@ describe('a schema registry that cannot be reached', () => {
     await offline().waitForLine(/registryGated ← \S+-0: schema registry unavailable/, 5_000, offline().lines.length);
     expect(deliveries(run, 'registryGated')).toEqual([]);
     expect(await committedOffsets(admin, run.groupId('registryGated', 'registry-gated'), topic)).toEqual([-1]);
+    await eventually(
+      () => mappingStatus(metricsFile, 'registryGated'),
+      (s) => (s?.ErrorCount.SchemaRegistryErrorCount ?? 0) >= 2,
+    );
 
     await gate.open();
     await eventually(
