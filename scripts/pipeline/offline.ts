@@ -51,13 +51,17 @@ function portAnswersOn(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * Node flags for the process all five functions run in (in-process): AsyncLocalStorage (the
- * invocation store) without promise hooks, ~2 % of its CPU profile, as Node 24 has by default.
+ * Node flags for the process all five functions run in (in-process), on the project's Node 22:
+ * AsyncLocalStorage (the invocation store) without promise hooks, ~2 % of its CPU profile.
  * V8's default young generation (16 MB semi-spaces): 64 MB ones kept 128 MB committed for ~50 MB
  * used and cost ~80 MiB of peak RSS in a 100k bench:pipeline run, for no CPU per user it measured
- * (docs/performance.md). docker-compose.yml's functions service sets the same through NODE_OPTIONS.
+ * (docs/performance.md). docker-compose.yml's functions service (node:22) sets the same through
+ * NODE_OPTIONS.
  */
-export const FUNCTIONS_NODE_FLAGS = Number(process.versions.node.split('.')[0]) < 24 ? ['--experimental-async-context-frame'] : [];
+export const NODE22_FUNCTIONS_FLAGS = ['--experimental-async-context-frame'];
+
+/** What of those the running Node accepts: 24 and later refuse the flag (it is their default), 20 lacks it. */
+export const FUNCTIONS_NODE_FLAGS = NODE22_FUNCTIONS_FLAGS.filter((flag) => process.allowedNodeEnvironmentFlags.has(flag));
 
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
   const lambdaPort = options.lambdaPort ?? 3002;

@@ -11,7 +11,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { Topology } from '../../layers/config/topology';
-import { FUNCTIONS_NODE_FLAGS } from '../../scripts/pipeline/offline';
+import { NODE22_FUNCTIONS_FLAGS } from '../../scripts/pipeline/offline';
 import {
   type Compose,
   type Service,
@@ -523,7 +523,7 @@ describe('docker-compose.yml is wired to the manifest and layers/config', () => 
   });
 
   it("gives the functions' process the Node flags npm start gives it", () => {
-    expect(environmentOf(svc(compose, 'functions')).NODE_OPTIONS?.split(' ')).toEqual(FUNCTIONS_NODE_FLAGS);
+    expect(environmentOf(svc(compose, 'functions')).NODE_OPTIONS?.split(' ')).toEqual(NODE22_FUNCTIONS_FLAGS);
   });
 
   it("gives the cassandra container the native node's write-path settings (group commit above all)", () => {
