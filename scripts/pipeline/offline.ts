@@ -63,6 +63,13 @@ export const NODE22_FUNCTIONS_FLAGS = ['--experimental-async-context-frame'];
 /** What of those the running Node accepts: 24 and later refuse the flag (it is their default), 20 lacks it. */
 export const FUNCTIONS_NODE_FLAGS = NODE22_FUNCTIONS_FLAGS.filter((flag) => process.allowedNodeEnvironmentFlags.has(flag));
 
+/** What osls printed after its "Error:" line (the message), a line each, indented; nothing if it printed none. */
+function failureOf(lines: string[]): string {
+  const at = lines.findLastIndex((line) => line.trim() === 'Error:');
+  const message = at === -1 ? [] : lines.slice(at + 1);
+  return message.map((line) => `\n  ${line.trim()}`).join('');
+}
+
 export async function startOffline(options: OfflineOptions): Promise<OfflineProcess> {
   const lambdaPort = options.lambdaPort ?? 3002;
   if (await portAnswersOn(options.host ?? '127.0.0.1', lambdaPort)) {
@@ -91,6 +98,8 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
   );
   let ready = false;
   let exited: number | null | undefined;
+  // The last lines printed, so a start-up failure can say what osls said (its "Error:" block).
+  const lastLines: string[] = [];
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
   // 'close' comes after 'exit' once stdout and stderr are drained: output may still arrive in between.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -104,6 +113,7 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
       for (const line of lines) {
         // serverless-offline prints this once its Lambda API (what fetch, Airflow and tests invoke) listens.
         if (/Offline \[http for lambda\] listening/.test(line)) ready = true;
+        if (line.trim() && lastLines.push(line) > 40) lastLines.shift();
         if (options.onLine && line.trim()) options.onLine(line);
       }
     };
@@ -126,7 +136,10 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
       await stop('SIGINT');
       throw new Error('sls offline start stopped during start-up', { cause: options.signal.reason });
     }
-    if (exited !== undefined) throw new Error(`sls offline start exited during start-up (code ${exited}); see ${options.logFile}`);
+    if (exited !== undefined) {
+      await closed;
+      throw new Error(`sls offline start exited during start-up (code ${exited}); see ${options.logFile}${failureOf(lastLines)}`);
+    }
     if (Date.now() > deadline) {
       await stop('SIGKILL');
       throw new Error(`sls offline start not ready within ${(options.readyTimeoutMs ?? 180_000) / 1000}s; see ${options.logFile}`);
