@@ -16,7 +16,7 @@ import { createContext } from '../../scripts/stack/context';
 import { airflow, airflowCli } from '../../scripts/stack/services/airflow';
 import { up } from '../../scripts/stack/stack';
 import { stop } from '../../scripts/stack/supervisor';
-import { config, idsInCassandra, pendingOutbox, startFunctions, startRandomUser, userIdsOfBatch } from '../support/pipeline-harness';
+import { config, deleteFromCassandra, idsInCassandra, pendingOutbox, startFunctions, startRandomUser, userIdsOfBatch } from '../support/pipeline-harness';
 
 const DAG = 'user_pipeline';
 const DATE = '2026-01-01';
@@ -113,7 +113,7 @@ async function forgetBatch(batchId: string): Promise<void> {
   await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [ids]);
   await pool.query('DELETE FROM raw_users WHERE batch_id = $1', [batchId]);
   await pool.query('DELETE FROM rejected_users WHERE batch_id = $1', [batchId]);
-  for (let i = 0; i < ids.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)], { prepare: true });
+  await deleteFromCassandra(cassandra, ids);
 }
 
 /**

@@ -27,6 +27,7 @@ import { kafka as kafkaService } from '../../scripts/stack/services/kafka';
 import { start, stop } from '../../scripts/stack/supervisor';
 import {
   config,
+  deleteFromCassandra,
   idsInCassandra,
   invoke,
   pendingOutbox,
@@ -80,7 +81,7 @@ afterAll(async () => {
   await server?.close();
   await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [touched]);
   await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [touched]);
-  for (let i = 0; i < touched.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [touched.slice(i, i + 100)]);
+  await deleteFromCassandra(cassandra, touched);
   await Promise.allSettled([pool.end(), cassandra.shutdown()]);
 });
 
@@ -116,7 +117,7 @@ describe('the pipeline under sls offline start', () => {
     const { ids } = await fetchBatch('replay', 400);
     await expectExactlyOnceInCassandra(ids);
     // Cassandra loses them, as if it were rebuilt from scratch.
-    for (let i = 0; i < ids.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)]);
+    await deleteFromCassandra(cassandra, ids);
     expect(await idsInCassandra(cassandra, ids)).toEqual([]);
 
     const { stderr } = await execFileAsync(

@@ -15,7 +15,7 @@ import type { OfflineProcess } from '../../scripts/pipeline/offline';
 import type { RandomUserServer } from '../../scripts/randomuser/server';
 import { generateUsers } from '../../scripts/randomuser/generator';
 import { mappingEvent, type TopicMessage } from '../support/mapping-decoding';
-import { config, root, startFunctions, startRandomUser, waitForCassandra } from '../support/pipeline-harness';
+import { config, deleteFromCassandra, root, startFunctions, startRandomUser, waitForCassandra } from '../support/pipeline-harness';
 
 const run = promisify(execFile);
 const pool = createPool(config.postgres);
@@ -63,7 +63,7 @@ afterAll(async () => {
   const all = [...ids, ...extraIds];
   await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [all]);
   await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [all]);
-  await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [all]);
+  await deleteFromCassandra(cassandra, all);
   await Promise.allSettled([pool.end(), cassandra.shutdown()]);
 });
 

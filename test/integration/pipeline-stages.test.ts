@@ -13,6 +13,7 @@ import { createKafka, createProducer, kafkaTopicWriter } from '../../layers/adap
 import { postgresOutbox, postgresRawUsers } from '../../layers/adapters/raw-users-store';
 import { createPool } from '../../layers/adapters/postgres';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
+import { deleteFromCassandra } from '../support/pipeline-harness';
 import { cleanUserJson, rawUserJson } from '../../layers/domain/avro';
 import type { RandomUser } from '../../layers/domain/randomuser';
 import { logger } from '../../layers/logging/logger';
@@ -82,7 +83,7 @@ afterAll(async () => {
   await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [touchedIds]);
   await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [touchedIds]);
   await pool.query('DELETE FROM rejected_users WHERE batch_id LIKE $1', [`%-${run}`]);
-  for (let i = 0; i < touchedIds.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [touchedIds.slice(i, i + 100)]);
+  await deleteFromCassandra(cassandra, touchedIds);
   await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
   await Promise.allSettled([admin.disconnect(), producer.disconnect(), pool.end(), cassandra.shutdown()]);
 });

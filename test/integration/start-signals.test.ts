@@ -16,7 +16,7 @@ import { USERS_PER_PERSIST_CALL, type FetchReport } from '../../layers/pipeline/
 import { portAnswers } from '../../scripts/pipeline/offline';
 import { generateUsers } from '../../scripts/randomuser/generator';
 import type { RandomUserServer } from '../../scripts/randomuser/server';
-import { config, invoke, root, startRandomUser, userIdsOfBatch } from '../support/pipeline-harness';
+import { config, deleteFromCassandra, invoke, root, startRandomUser, userIdsOfBatch } from '../support/pipeline-harness';
 
 interface Proc {
   pid: number;
@@ -84,7 +84,7 @@ afterAll(async () => {
   await server?.close();
   await pool.query('DELETE FROM outbox WHERE user_id = ANY($1::uuid[])', [touched]);
   await pool.query('DELETE FROM raw_users WHERE user_id = ANY($1::uuid[])', [touched]);
-  for (let i = 0; i < touched.length; i += 100) await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [touched.slice(i, i + 100)]);
+  await deleteFromCassandra(cassandra, touched);
   await Promise.allSettled([pool.end(), cassandra.shutdown()]);
 });
 

@@ -46,6 +46,25 @@ export async function idsInCassandra(cassandra: Client, ids: string[]): Promise<
   return found;
 }
 
+/**
+ * Deletes users from Cassandra, a hundred partitions a statement, each statement tried up to five
+ * times: right after a test restarted Cassandra, a write may time out on the server while the node
+ * warms up (seen: "Server timeout during write query at consistency LOCAL_QUORUM").
+ */
+export async function deleteFromCassandra(cassandra: Client, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 100) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await cassandra.execute('DELETE FROM created_users WHERE id IN ?', [ids.slice(i, i + 100)], { prepare: true });
+        break;
+      } catch (error) {
+        if (attempt === 5) throw error;
+        await sleep(2000);
+      }
+    }
+  }
+}
+
 /** Polls until every id is in Cassandra; returns how many are there when it gives up. */
 export async function waitForCassandra(cassandra: Client, ids: string[], timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
