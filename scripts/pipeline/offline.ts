@@ -113,8 +113,9 @@ export async function startOffline(options: OfflineOptions): Promise<OfflineProc
       for (const line of lines) {
         // serverless-offline prints this once its Lambda API (what fetch, Airflow and tests invoke) listens.
         if (/Offline \[http for lambda\] listening/.test(line)) ready = true;
-        if (line.trim() && lastLines.push(line) > 40) lastLines.shift();
-        if (options.onLine && line.trim()) options.onLine(line);
+        if (!line.trim()) continue;
+        if (lastLines.push(line) > 40) lastLines.shift();
+        options.onLine?.(line);
       }
     };
   };

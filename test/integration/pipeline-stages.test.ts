@@ -6,14 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EachBatchPayload } from 'kafkajs';
 import { type Schema, Type } from 'avsc';
-import { loadConfig } from '../../layers/config';
 import { createCassandra } from '../../layers/adapters/cassandra';
 import { cassandraCreatedUsers } from '../../layers/adapters/created-users-store';
 import { createKafka, createProducer, kafkaTopicWriter } from '../../layers/adapters/kafka';
 import { postgresOutbox, postgresRawUsers } from '../../layers/adapters/raw-users-store';
 import { createPool } from '../../layers/adapters/postgres';
 import { createAvroCodec } from '../../layers/adapters/schema-registry';
-import { deleteFromCassandra } from '../support/pipeline-harness';
+import { config, deleteFromCassandra } from '../support/pipeline-harness';
 import { cleanUserJson, rawUserJson } from '../../layers/domain/avro';
 import type { RandomUser } from '../../layers/domain/randomuser';
 import { logger } from '../../layers/logging/logger';
@@ -24,7 +23,6 @@ import { transformRecords } from '../../layers/pipeline/transform-records';
 import { generateUsers } from '../../scripts/randomuser/generator';
 import { mappingRecords, type TopicMessage } from '../support/mapping-decoding';
 
-const config = loadConfig();
 const pool = createPool(config.postgres);
 const rawUsers = postgresRawUsers(pool);
 const outbox = postgresOutbox(pool);
