@@ -238,10 +238,13 @@ describe('an async invocation (InvocationType Event) whose handler throws', () =
       await offline().waitForLine(new RegExp(`Unhandled Lambda Error during async invoke of '${functionName}': Error: poison record at async-0@0`));
       // Still serving: a synchronous invocation of the same function runs and answers after it.
       await expect(invokeFunction(client, functionName, { records: {} })).resolves.toBeUndefined();
+      // The first test's batch is still being retried every 400 ms on the same function: leave its
+      // invocations out and look at the two made here, in order.
+      const fromTopic = `${run.topic('stuck')}-0`;
       expect(
         deliveries(run, 'stuck')
-          .slice(-2)
-          .map((invocation) => Object.keys(invocation.event.records)),
+          .map((invocation) => Object.keys(invocation.event.records))
+          .filter((partitions) => !partitions.includes(fromTopic)),
       ).toEqual([['async-0'], []]);
     } finally {
       client.destroy();
