@@ -28,6 +28,10 @@ export function objectAt(value: unknown, path: string): Fields {
   return value as Fields;
 }
 
+function checkLength(value: string, path: string): void {
+  if (value.length > MAX_TEXT_LENGTH) throw new FieldProblem(path, `longer than ${MAX_TEXT_LENGTH} characters (${value.length})`);
+}
+
 // NUL: PostgreSQL text and jsonb cannot store it. Unpaired surrogates: not valid UTF-8 for Kafka/Cassandra.
 // The first pattern is a cheap screen (any surrogate at all is rare); the second finds only unpaired ones.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
@@ -35,7 +39,7 @@ const NUL_OR_SURROGATE = /[\u0000\uD800-\uDFFF]/;
 const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
 export function checkText(value: string, path: string): string {
-  if (value.length > MAX_TEXT_LENGTH) throw new FieldProblem(path, `longer than ${MAX_TEXT_LENGTH} characters (${value.length})`);
+  checkLength(value, path);
   if (NUL_OR_SURROGATE.test(value)) {
     if (value.includes('\u0000')) throw new FieldProblem(path, 'contains a NUL character');
     if (UNPAIRED_SURROGATE.test(value)) throw new FieldProblem(path, 'contains an unpaired surrogate (not valid Unicode)');
@@ -64,7 +68,7 @@ export function matching(value: unknown, path: string, pattern: RegExp, problem:
 /** For patterns that admit printable ASCII only, which already rules out NUL and surrogates. */
 export function asciiFormat(value: unknown, path: string, pattern: RegExp, problem: string): string {
   if (typeof value !== 'string') return text(value, path);
-  if (value.length > MAX_TEXT_LENGTH) throw new FieldProblem(path, `longer than ${MAX_TEXT_LENGTH} characters (${value.length})`);
+  checkLength(value, path);
   if (!pattern.test(value)) throw new FieldProblem(path, problem);
   return value;
 }

@@ -17,22 +17,7 @@ import type {
   RandomUserNationalId,
   RandomUserPicture,
 } from './randomuser';
-import {
-  asciiFormat,
-  checkText,
-  type Fields,
-  FieldProblem,
-  integer,
-  isoDateTime,
-  kindOf,
-  MAX_TEXT_LENGTH,
-  matching,
-  nonEmptyText,
-  objectAt,
-  text,
-} from './field-checks';
-
-export { MAX_TEXT_LENGTH };
+import { asciiFormat, checkText, type Fields, FieldProblem, integer, isoDateTime, kindOf, matching, nonEmptyText, objectAt, text } from './field-checks';
 
 /** Ages are Avro ints downstream; no person or account is older than this. */
 const MAX_AGE = 200;

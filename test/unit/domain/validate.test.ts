@@ -1,4 +1,5 @@
-import { MalformedResponseError, MAX_TEXT_LENGTH, parseRandomUserResponse, validateRandomUser, type ValidationResult } from '../../../layers/domain/validate';
+import { MAX_TEXT_LENGTH } from '../../../layers/domain/field-checks';
+import { MalformedResponseError, parseRandomUserResponse, validateRandomUser, type ValidationResult } from '../../../layers/domain/validate';
 import { allUsers, envelope, gbUser, irUser, manyUsers, thrownBy, uaUser, usUser, withField } from './fixtures';
 
 function reasonOf(result: ValidationResult): string {
