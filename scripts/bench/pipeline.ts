@@ -48,6 +48,7 @@ import { sampleScale, scaleLines } from './lib/scale';
 import { seedsApproach, type SeedsRun } from './lib/seeds';
 import { ensureStack, stackCpuSources } from './lib/stack-probe';
 import { measurements, stageLines } from './lib/summary';
+import { threadGroupSeconds, threadTimes } from './lib/threads';
 import { allocationFile, allocationLines, allocationProfile, allocationSummary, type AllocationProfile, waitForAllocationFile } from './lib/alloc-profile';
 import { fmtInt } from './lib/stats';
 
@@ -147,12 +148,14 @@ async function main(): Promise<void> {
     ];
     const scale = await sampleScale(clients.admin, sandbox.groups.sink, clients.config.topics.clean, offline.pid);
     const cpuBefore = cpuSnapshot(cpuSources);
+    const threadsBefore = threadTimes(offline.pid);
     const throughputFromUs = monotonicMicros();
     // The sampler (alloc-sampler.ts) starts on the first signal and writes its profile on the second.
     if (allocDir) process.kill(offline.pid, 'SIGUSR2');
     const throughput = await throughputRun(clients, lambda, options, runId);
     if (allocDir) process.kill(offline.pid, 'SIGUSR2');
     const cpu = cpuUse(cpuBefore, cpuSnapshot(cpuSources), throughput.drainedAt - throughput.startedAt);
+    const slsThreads = threadGroupSeconds(offline.pid, threadsBefore, threadTimes(offline.pid));
     const throughputToUs = monotonicMicros();
     const per100k = await scale.stop();
     const paced = options.pacedSeconds > 0 ? await pacedRun(clients, lambda, options, runId) : undefined;
@@ -197,7 +200,7 @@ async function main(): Promise<void> {
       cpu,
       `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`,
     );
-    const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, memory, per100k);
+    const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, slsThreads, memory, per100k);
     const allocationText = allocations ? ['', ...allocationLines(allocations, SLS_PROCESS)] : [];
     process.stdout.write(`${text}\n\n${[...stageLines(figures, SLS_PROCESS), ...allocationText, '', ...scaleLines(per100k)].join('\n')}\n`);
     const allocationFigures = allocations ? { allocations: allocationSummary(allocations) } : {};

@@ -31,6 +31,7 @@ function summary(overrides: Partial<PipelineBenchSummary & Measurements> = {}): 
         { name: 'sls offline (all five functions, serverless-offline, offline-kafka)', ms: 0.348 },
         { name: 'cassandra', ms: 0.279 },
       ],
+      slsThreads: [],
       byStage: undefined,
       stageSamples: undefined,
     },

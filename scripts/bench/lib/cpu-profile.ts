@@ -9,9 +9,10 @@
  * Loading a handler's module (serverless-offline's UserFunction: require, compile, source map) is
  * a part of its own. Otherwise the innermost frame of a known package names it (the Kafka event source and its
  * kafkajs consumer; serverless-offline; the sls CLI); V8's own "(garbage collector)" and
- * "(program)" samples stay apart; "(idle)" is no CPU and left out. Each part's CPU ms per user is
- * its fraction of the busy samples times the process' CPU ms per user from /proc: the profiler
- * samples the JavaScript thread only, so libuv's pool and V8's helper threads are spread pro rata.
+ * "(program)" samples stay apart; "(idle)" is no CPU and left out. The profiler samples the
+ * JavaScript threads only, one profile each: a part's CPU ms per user is its fraction of its
+ * thread's busy samples times that thread's CPU from /proc (lib/threads.ts), and V8's helper
+ * threads are a part of their own (summary.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,11 +38,17 @@ export interface StageShare {
   share: number;
 }
 
-export interface StageProfile {
-  /** The profiles read (one per thread of the process). */
-  files: string[];
+export interface ThreadProfile {
   busySamples: number;
   parts: StageShare[];
+}
+
+export interface StageProfile {
+  /** The profiles read (one per JavaScript thread of the process). */
+  files: string[];
+  /** The main thread's samples, and those of the process' worker threads together. */
+  main: ThreadProfile;
+  workers: ThreadProfile;
 }
 
 const STAGE_BUNDLE = /\.esbuild\/\.build\/functions\/(\w+)\.js/;
@@ -51,8 +58,9 @@ const KNOWN: readonly [RegExp, string][] = [
   [/node_modules\/(serverless-offline|@hapi)\//, 'serverless-offline (invocation, Lambda API)'],
   [/node_modules\/(osls|serverless|serverless-esbuild)\//, 'sls CLI, serverless-esbuild'],
 ];
+export const GC_PART = 'V8 garbage collector, main thread (outside any stack)';
 const V8_PARTS = new Map([
-  ['(garbage collector)', 'V8 garbage collector (outside any stack)'],
+  ['(garbage collector)', GC_PART],
   ['(program)', 'V8 and native, outside JavaScript ("(program)")'],
 ]);
 const IDLE = '(idle)';
@@ -92,31 +100,38 @@ export function partsByNode(nodes: readonly ProfileNode[]): Map<number, string> 
   return parts;
 }
 
+/** Node names a profile CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile; thread 0 is the main thread. */
+const profileThread = (file: string): string | undefined => file.split('.')[4];
+
 /**
  * The busy samples of every profile of process `pid` in `dir` taken between `fromUs` and `toUs`
- * (monotonic µs), by part, largest first.
+ * (monotonic µs), by part, largest first: the main thread's and the worker threads'.
  */
 export function stageProfile(dir: string, pid: number, fromUs: number, toUs: number): StageProfile {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(pid));
-  const counts = new Map<string, number>();
-  let busySamples = 0;
+  const main = new Map<string, number>();
+  const workers = new Map<string, number>();
   for (const file of files) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+    const counts = profileThread(file) === '0' ? main : workers;
     const parts = partsByNode(profile.nodes);
     let at = profile.startTime;
     for (const [i, nodeId] of profile.samples.entries()) {
       at += profile.timeDeltas[i] ?? 0;
       if (at < fromUs || at > toUs) continue;
       const part = parts.get(nodeId) ?? OTHER;
-      if (part === IDLE) continue;
-      busySamples++;
-      counts.set(part, (counts.get(part) ?? 0) + 1);
+      if (part !== IDLE) counts.set(part, (counts.get(part) ?? 0) + 1);
     }
   }
+  return { files, main: threadProfile(main), workers: threadProfile(workers) };
+}
+
+function threadProfile(counts: Map<string, number>): ThreadProfile {
+  const busySamples = [...counts.values()].reduce((sum, n) => sum + n, 0);
   const parts = [...counts.entries()]
     .map(([part, samples]) => ({ part, samples, share: busySamples > 0 ? samples / busySamples : 0 }))
     .sort((a, b) => b.samples - a.samples);
-  return { files, busySamples, parts };
+  return { busySamples, parts };
 }
 
 /** Monotonic microseconds, the clock the profiles' timestamps use. */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { childPids } from './proc';
 
 /** Clock ticks per second, the unit of /proc/<pid>/stat's times. */
-const TICKS = ((): number => {
+export const TICKS = ((): number => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {

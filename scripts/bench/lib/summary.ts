@@ -3,12 +3,13 @@
  * docs/performance.md, "The JSON summary") and the per-stage CPU table of the report.
  */
 import type { CpuUse } from './cpu';
-import type { StageProfile } from './cpu-profile';
+import { GC_PART, type StageProfile } from './cpu-profile';
 import type { MemoryReport } from './offline';
 import type { LimitRun } from './raw-limits';
 import type { Analysis, LatencyWindow, RawLimits } from './report';
 import type { ScaleStep } from './scale';
 import { perSecond, table } from './stats';
+import { THREAD_GROUPS, type ThreadGroup } from './threads';
 
 const MIB = 1024 * 1024;
 
@@ -32,9 +33,14 @@ export interface Measurements {
   cpuMsPerUser: {
     machine: number;
     byProcess: { name: string; ms: number }[];
-    /** The functions' process split by part of the pipeline (from its --cpu-prof profile); absent without --cpu-prof. */
+    /** The functions' process by thread group (lib/threads.ts): the main thread, V8's helper threads, …, largest first. */
+    slsThreads: { thread: string; ms: number }[];
+    /**
+     * The functions' process split by part of the pipeline, `share` of the process: each JavaScript
+     * thread's profile (--cpu-prof) over its own CPU, V8's helper threads a part; absent without --cpu-prof.
+     */
     byStage: { part: string; ms: number; share: number }[] | undefined;
-    /** The profile's busy samples in the phase, the basis of byStage's shares. */
+    /** The profiles' busy samples in the phase (every JavaScript thread), the basis of byStage. */
     stageSamples: number | undefined;
   };
   /** Cassandra: its raw limit's machine CPU per write (best run) against its process' share of a user in the pipeline. */
@@ -66,6 +72,7 @@ export function measurements(
   slsName: string,
   cassandraName: string,
   stages: StageProfile | undefined,
+  threads: ReadonlyMap<ThreadGroup, number>,
   memory: MemoryReport,
   per100k: ScaleStep[],
 ): Measurements {
@@ -79,8 +86,9 @@ export function measurements(
     cpuMsPerUser: {
       machine: perUser(cpu.machine),
       byProcess,
-      byStage: stages && sls !== undefined ? stages.parts.map((p) => ({ part: p.part, ms: p.share * sls, share: p.share })) : undefined,
-      stageSamples: stages?.busySamples,
+      slsThreads: [...threads.entries()].map(([group, seconds]) => ({ thread: THREAD_GROUPS[group], ms: perUser(seconds) })).sort((a, b) => b.ms - a.ms),
+      byStage: stages && sls !== undefined ? stageSplit(stages, threads, perUser, sls) : undefined,
+      stageSamples: stages ? stages.main.busySamples + stages.workers.busySamples : undefined,
     },
     cassandra: best
       ? {
@@ -97,13 +105,47 @@ export function measurements(
   };
 }
 
+/**
+ * The process' CPU per user by part: the main thread's profile shares of the main thread's CPU,
+ * the worker threads' of theirs, and the threads no profile samples as parts of their own (what
+ * the process counted beyond its live threads, a thread that ended, goes with "other threads").
+ */
+export function stageSplit(
+  stages: StageProfile,
+  threads: ReadonlyMap<ThreadGroup, number>,
+  perUser: (s: number) => number,
+  sls: number,
+): Measurements['cpuMsPerUser']['byStage'] {
+  const ms = (group: ThreadGroup): number => perUser(threads.get(group) ?? 0);
+  const byPart = new Map<string, number>();
+  const add = (part: string, value: number): void => {
+    if (value > 0) byPart.set(part, (byPart.get(part) ?? 0) + value);
+  };
+  for (const p of stages.main.parts) add(p.part, p.share * ms('main'));
+  if (stages.workers.busySamples > 0) for (const p of stages.workers.parts) add(p.part, p.share * ms('workers'));
+  else add(THREAD_GROUPS.workers, ms('workers'));
+  add(THREAD_GROUPS.v8, ms('v8'));
+  add(THREAD_GROUPS.libuv, ms('libuv'));
+  add(THREAD_GROUPS.profiler, ms('profiler'));
+  add(THREAD_GROUPS.other, sls - ms('main') - ms('workers') - ms('v8') - ms('libuv') - ms('profiler'));
+  return [...byPart.entries()].map(([part, value]) => ({ part, ms: value, share: value / sls })).sort((a, b) => b.ms - a.ms);
+}
+
 /** The report's lines for the stage split, when the run was profiled. */
 export function stageLines(m: Measurements, slsName: string): string[] {
   const stages = m.cpuMsPerUser.byStage;
-  if (!stages) return ["(per stage: run with --cpu-prof <dir> for the functions' process split by stage)"];
   const sls = m.cpuMsPerUser.byProcess.find((p) => p.name === slsName)?.ms ?? Number.NaN;
+  const threads = [
+    `${slsName}, ${sls.toFixed(3)} CPU ms per user, by thread (/proc/<pid>/task):`,
+    table([['thread', 'CPU ms per user'], ...m.cpuMsPerUser.slsThreads.map((t) => [t.thread, t.ms.toFixed(3)])]),
+  ];
+  if (!stages) return [...threads, "(per stage: run with --cpu-prof <dir> for the functions' process split by stage)"];
+  const collector = stages.filter((s) => s.part === GC_PART || s.part === THREAD_GROUPS.v8).reduce((sum, s) => sum + s.ms, 0);
   return [
-    `${slsName}, ${sls.toFixed(3)} CPU ms per user, by part (V8 CPU profile of the throughput phase, ${m.cpuMsPerUser.stageSamples} busy samples; each part's share of them × the process' /proc CPU):`,
+    ...threads,
+    '',
+    `${slsName}, ${sls.toFixed(3)} CPU ms per user, by part (V8 CPU profiles of the throughput phase, ${m.cpuMsPerUser.stageSamples} busy samples; each JavaScript thread's shares × its /proc CPU):`,
     table([['part', 'share', 'CPU ms per user'], ...stages.map((s) => [s.part, `${(s.share * 100).toFixed(1)} %`, s.ms.toFixed(3)])]),
+    `the collector, about (its main-thread pauses, and V8's helper threads, which also compile in the background): ${collector.toFixed(3)} CPU ms per user, ${((collector / sls) * 100).toFixed(0)} % of the process`,
   ];
 }
