@@ -2,7 +2,9 @@
  * patches/serverless-offline+14.8.2.patch, on serverless-offline's real in-process runner: a
  * function instance left idle keeps neither the event it ran (a batch of records, until the
  * instance is reused) nor the timer of the function's timeout (for the whole timeout after it
- * returned). Both held memory in the functions' process (docs/performance.md).
+ * returned). Both held memory in the functions' process (docs/performance.md). And a later
+ * invocation runs the handler loaded by the first, where serverless-offline read the nearest
+ * package.json again on every invocation before taking the module from require's cache.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -11,7 +13,7 @@ import { promisify } from 'node:util';
 const ROOT = path.resolve(__dirname, '../..');
 
 describe('serverless-offline, patched: an idle function instance', () => {
-  let result: { invocations: number; timersLeft: number; eventsKept: number };
+  let result: { invocations: number; timersLeft: number; eventsKept: number; packageJsonLookups: number };
 
   beforeAll(async () => {
     // A child process: serverless-offline is ESM and loads handlers through tsx, as under `sls offline start`.
@@ -34,5 +36,9 @@ describe('serverless-offline, patched: an idle function instance', () => {
 
   it('leaves no timer running once its invocations returned', () => {
     expect(result.timersLeft).toBe(0);
+  });
+
+  it('runs the handler it loaded first, without looking for its module on disk again', () => {
+    expect(result.packageJsonLookups).toBe(0);
   });
 });
