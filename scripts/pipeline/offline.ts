@@ -60,8 +60,18 @@ function portAnswersOn(host: string, port: number): Promise<boolean> {
  */
 export const NODE22_FUNCTIONS_FLAGS = ['--experimental-async-context-frame'];
 
-/** What of those the running Node accepts: 24 and later refuse the flag (it is their default), 20 lacks it. */
-export const FUNCTIONS_NODE_FLAGS = NODE22_FUNCTIONS_FLAGS.filter((flag) => process.allowedNodeEnvironmentFlags.has(flag));
+/**
+ * V8 flags for the same process, on the command line only (NODE_OPTIONS refuses them; compose's
+ * functions service gives them in its command). The collector on the JavaScript thread alone: its
+ * parallel scavenges and concurrent marking kept V8's four helper threads at a quarter of the
+ * process' CPU, on two cores every service shares; alone, the main thread does the same work for
+ * less than half that (five alternating 100k pairs: 0.217-0.259 CPU ms per user against
+ * 0.247-0.313, docs/performance.md).
+ */
+export const FUNCTIONS_V8_FLAGS = ['--single-threaded-gc'];
+
+/** What of those the running Node accepts: 24 and later refuse the first (it is their default), 20 lacks it. */
+export const FUNCTIONS_NODE_FLAGS = [...NODE22_FUNCTIONS_FLAGS.filter((flag) => process.allowedNodeEnvironmentFlags.has(flag)), ...FUNCTIONS_V8_FLAGS];
 
 /** What osls printed after its "Error:" line (the message), a line each, indented; nothing if it printed none. */
 function failureOf(lines: string[]): string {

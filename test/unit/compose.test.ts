@@ -11,7 +11,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { Topology } from '../../layers/config/topology';
-import { NODE22_FUNCTIONS_FLAGS } from '../../scripts/pipeline/offline';
+import { FUNCTIONS_V8_FLAGS, NODE22_FUNCTIONS_FLAGS } from '../../scripts/pipeline/offline';
 import {
   type Compose,
   type Service,
@@ -524,6 +524,7 @@ describe('docker-compose.yml is wired to the manifest and layers/config', () => 
 
   it("gives the functions' process the Node flags npm start gives it", () => {
     expect(environmentOf(svc(compose, 'functions')).NODE_OPTIONS?.split(' ')).toEqual(NODE22_FUNCTIONS_FLAGS);
+    expect(commandOf(svc(compose, 'functions'))).toBe(`node ${FUNCTIONS_V8_FLAGS.join(' ')} node_modules/osls/bin/serverless.js offline start --host 0.0.0.0`);
   });
 
   it("gives the cassandra container the native node's write-path settings (group commit above all)", () => {
