@@ -17,15 +17,16 @@ export const TICKS = ((): number => {
   }
 })();
 
-interface ProcStat {
+export interface ProcStat {
   /** utime + stime, and cutime + cstime (children that ended and were waited for), in ticks. */
   own: number;
   reaped: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+/** A process' or a thread's times: /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat; undefined when it is gone. */
+export function readStat(file: string): ProcStat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(file, 'utf8');
     // The command (field 2) may hold spaces and parentheses: fields are counted after its last ")".
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     return { own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
@@ -39,13 +40,13 @@ function readStat(pid: number): ProcStat | undefined {
  * the children that already ended through the root's reaped time; undefined when it is gone.
  */
 export function treeSeconds(root: number): number | undefined {
-  const rootStat = readStat(root);
+  const rootStat = readStat(`/proc/${root}/stat`);
   if (!rootStat) return undefined;
   let ticks = rootStat.reaped;
   const queue = [root];
   while (queue.length > 0) {
     const pid = queue.pop() as number;
-    ticks += (pid === root ? rootStat : readStat(pid))?.own ?? 0;
+    ticks += (pid === root ? rootStat : readStat(`/proc/${pid}/stat`))?.own ?? 0;
     queue.push(...childPids(pid));
   }
   return ticks / TICKS;

@@ -10,7 +10,7 @@
  * `--cpu-prof` adds a sampling thread per isolate, "v8:ProfEvntProc".
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { TICKS } from './cpu';
+import { readStat, TICKS } from './cpu';
 
 export const THREAD_GROUPS = {
   main: 'main thread (JavaScript: the functions, serverless-offline, the event source)',
@@ -39,10 +39,9 @@ export function threadTimes(pid: number): ThreadTime[] {
   }
   return tids.flatMap((tid) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      return [{ tid: Number(tid), name, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS }];
+      return stat ? [{ tid: Number(tid), name, seconds: stat.own / TICKS }] : [];
     } catch {
       return []; // the thread ended between the listing and the read
     }
