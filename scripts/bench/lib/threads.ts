@@ -49,7 +49,7 @@ export function threadTimes(pid: number): ThreadTime[] {
 }
 
 /** Which group a thread is in, by Node's start order (above). */
-export function groupOf(thread: ThreadTime, pid: number, firstLibuvTid: number | undefined): ThreadGroup {
+function groupOf(thread: ThreadTime, pid: number, firstLibuvTid: number | undefined): ThreadGroup {
   if (thread.tid === pid) return 'main';
   if (thread.name === 'libuv-worker') return 'libuv';
   if (thread.name.startsWith('v8:Prof')) return 'profiler';
