@@ -12,7 +12,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_FAULTS, FaultConfigError, FaultInjector, type FaultPatch, type FaultSettings, type TruncationPlan, validateFaultPatch } from './faults';
+import { DEFAULT_FAULTS, FaultConfigError, FaultInjector, type FaultPatch, type FaultSettings, validateFaultPatch } from './faults';
+import { clientOf, JSON_HEADERS, readBody, send, sendJson, sendNotFound, sendTruncated } from './http';
 import { parseUserQuery, UNSUPPORTED_FORMATS } from './params';
 import { quotaExceededMessage, UserQuota } from './quota';
 import { buildResponse, serializeResponse } from './response';
@@ -66,14 +67,7 @@ export interface RandomUserServer {
 }
 
 const API_PATH = /^\/api(?:\/([^/]+))?\/?$/;
-const ADMIN_BODY_LIMIT = 64 * 1024;
 const ADMIN_PATHS = ['/__admin/faults', '/__admin/stats', '/__admin/reset'];
-
-const JSON_HEADERS = {
-  'Content-Type': 'application/json; charset=utf-8',
-  'Cache-Control': 'no-cache',
-  'Access-Control-Allow-Origin': '*',
-};
 
 function emptyStats(): ServerStats {
   return {
@@ -94,50 +88,6 @@ function faultKnobs(options: RandomUserServerOptions): FaultSettings {
   return { ...DEFAULT_FAULTS, ...validateFaultPatch(given) };
 }
 
-/** Who the quota counts against: the real API trusts the same proxy headers. */
-function clientOf(req: IncomingMessage): string {
-  const header = (name: string): string | undefined => {
-    const v = req.headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  return header('cf-connecting-ip') ?? header('x-real-ip') ?? header('x-forwarded-for') ?? req.socket.remoteAddress ?? 'unknown';
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > ADMIN_BODY_LIMIT) {
-        reject(new FaultConfigError('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Writes a complete response and returns its status (handlers return what they sent). */
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = JSON_HEADERS): number {
-  // Encode once: a 5000-user body is ~5.4 MB.
-  const bytes = Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Length': String(bytes.length) });
-  res.end(bytes);
-  return status;
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): number {
-  return send(res, status, JSON.stringify(value));
-}
-
-function sendNotFound(res: ServerResponse): number {
-  return send(res, 404, 'Not Found', { 'Content-Type': 'text/plain; charset=utf-8' });
-}
-
 async function readFaultPatch(req: IncomingMessage): Promise<FaultPatch> {
   const text = await readBody(req);
   let parsed: unknown;
@@ -147,21 +97,6 @@ async function readFaultPatch(req: IncomingMessage): Promise<FaultPatch> {
     throw new FaultConfigError('body must be JSON');
   }
   return validateFaultPatch(parsed);
-}
-
-function sendTruncated(res: ServerResponse, body: string, plan: TruncationPlan): void {
-  const bytes = Buffer.from(body, 'utf8');
-  const cut = Math.min(bytes.length - 1, Math.max(1, Math.floor(bytes.length * plan.keep)));
-  const part = bytes.subarray(0, cut);
-  if (plan.mode === 'end') {
-    // No Content-Length: a well-formed chunked response whose JSON simply stops.
-    res.writeHead(200, JSON_HEADERS);
-    res.end(part);
-    return;
-  }
-  // Announce the full length, send part of it, drop the connection.
-  res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': String(bytes.length) });
-  res.write(part, () => res.destroy());
 }
 
 export async function startRandomUserServer(options: RandomUserServerOptions = {}): Promise<RandomUserServer> {
