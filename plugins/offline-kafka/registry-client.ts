@@ -64,17 +64,10 @@ export class ConfluentRegistryClient implements SchemaSource {
   }
 
   async latestId(subject: string): Promise<number | undefined> {
-    const url = `${this.baseUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`;
-    let response: RegistryAnswer;
-    try {
-      response = await this.get(url, REQUEST_TIMEOUT_MS);
-    } catch (error) {
-      throw new RegistryUnavailableError(url, error);
-    }
-    if (response.status === 404) return undefined;
-    if (response.status < 200 || response.status >= 300) throw new RegistryUnavailableError(url, `HTTP ${response.status} ${response.body}`.trim());
-    const body = JSON.parse(response.body) as { id?: unknown; schema?: unknown; schemaType?: unknown };
-    if (typeof body.id !== 'number' || typeof body.schema !== 'string') return undefined;
+    const body = (await this.answer(`${this.baseUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`)) as
+      | { id?: unknown; schema?: unknown; schemaType?: unknown }
+      | undefined;
+    if (typeof body?.id !== 'number' || typeof body.schema !== 'string') return undefined;
     // An id never changes: the version's schema is the id's.
     if (!this.requests.has(body.id))
       this.requests.set(body.id, Promise.resolve({ id: body.id, dataFormat: dataFormatOf(body.schemaType), schema: body.schema }));
@@ -83,6 +76,14 @@ export class ConfluentRegistryClient implements SchemaSource {
 
   private async fetchSchema(id: number): Promise<RegisteredSchema | undefined> {
     const url = `${this.baseUrl}/schemas/ids/${id}`;
+    const body = (await this.answer(url)) as { schema?: unknown; schemaType?: unknown } | undefined;
+    if (body === undefined) return undefined;
+    if (typeof body.schema !== 'string') throw new RegistryUnavailableError(url, 'the answer holds no "schema"');
+    return { id, dataFormat: dataFormatOf(body.schemaType), schema: body.schema };
+  }
+
+  /** The registry's JSON answer, undefined for a 404; RegistryUnavailableError for anything else. */
+  private async answer(url: string): Promise<unknown> {
     let response: RegistryAnswer;
     try {
       response = await this.get(url, REQUEST_TIMEOUT_MS);
@@ -91,9 +92,11 @@ export class ConfluentRegistryClient implements SchemaSource {
     }
     if (response.status === 404) return undefined;
     if (response.status < 200 || response.status >= 300) throw new RegistryUnavailableError(url, `HTTP ${response.status} ${response.body}`.trim());
-    const body = JSON.parse(response.body) as { schema?: unknown; schemaType?: unknown };
-    if (typeof body.schema !== 'string') throw new RegistryUnavailableError(url, 'the answer holds no "schema"');
-    return { id, dataFormat: dataFormatOf(body.schemaType), schema: body.schema };
+    try {
+      return JSON.parse(response.body) as unknown;
+    } catch {
+      throw new RegistryUnavailableError(url, `the answer is not JSON: ${response.body.slice(0, 200)}`);
+    }
   }
 }
 

@@ -1,11 +1,14 @@
 /**
  * The mapping fetching its writer schemas ahead (RecordDecoding.warm → RecordDecoder.warm →
  * ConfluentRegistryClient.latestId), against the stack's real registry: the first records decode
- * without a registry round trip, and a subject or registry that is not there changes nothing.
+ * without a registry round trip, and a subject or registry that is not there changes nothing. A
+ * registry URL answering something other than JSON is named as unavailable, not a SyntaxError.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { isSchemaFailure, RecordDecoder, UNPREPARED } from '../../../plugins/offline-kafka/record-decoder';
-import { ConfluentRegistryClient } from '../../../plugins/offline-kafka/registry-client';
+import { ConfluentRegistryClient, RegistryUnavailableError } from '../../../plugins/offline-kafka/registry-client';
 import { plainGet } from '../../../plugins/offline-kafka/registry-access';
 import { confluentFrame, deleteSubject, REGISTRY_URL, registerSchema, USER_V1, userV1 } from './registry-support';
 
@@ -60,5 +63,23 @@ describe("the mapping's writer schemas fetched ahead", () => {
     const down = new RecordDecoder(new ConfluentRegistryClient('http://127.0.0.1:9/apis/ccompat/v7'), 'JSON', false);
     await expect(down.warm([subject])).resolves.toBeUndefined();
     expect(down.decode(confluentFrame(schemaId, userV1.toBuffer({ name: 'Ada', country: 'NL', age: 36 })))).toBe(UNPREPARED);
+  });
+
+  it("names a registry URL that answers something other than JSON (a proxy's page) as unavailable", async () => {
+    const proxy = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Sign in to continue</body></html>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/apis/ccompat/v7`;
+      const client = new ConfluentRegistryClient(url);
+      const answer = client.schemaById(7);
+      await expect(answer).rejects.toThrow(RegistryUnavailableError);
+      await expect(answer).rejects.toThrow(`(${url}/schemas/ids/7): the answer is not JSON: <html><body>Sign in to continue`);
+      await expect(client.latestId('users-value')).rejects.toThrow(RegistryUnavailableError);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
