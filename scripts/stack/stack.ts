@@ -4,7 +4,8 @@
  */
 import { StackError, type Service, type StackContext } from './service';
 import { coreServices, services } from './services';
-import { awaitRunning, groupRssMb, livePid, probeOnce, start, state, stop, type ServiceState } from './supervisor';
+import { groupRssMb } from './proc';
+import { awaitRunning, livePid, probeOnce, start, state, stop, type ServiceState } from './supervisor';
 import { provision } from './provision';
 
 export interface ServiceStatus {

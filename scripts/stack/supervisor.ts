@@ -4,10 +4,11 @@
  * start time of that pid, so `down` stops exactly the processes `up` started, never a reused pid.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { executable, groupMembers, isZombie, processes, procStart, workingDirectory } from './proc';
 import { StackError, type Service, type StackContext } from './service';
 
 interface ProcessRecord {
@@ -27,17 +28,6 @@ function recordPath(ctx: StackContext, name: string): string {
   const dir = path.join(ctx.home, 'run');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.json`);
-}
-
-/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
-function procStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return afterName[19];
-  } catch {
-    return undefined;
-  }
 }
 
 function readRecord(ctx: StackContext, name: string): ProcessRecord | undefined {
@@ -60,57 +50,8 @@ export function livePid(ctx: StackContext, name: string): number | undefined {
   return isZombie(record.pid) ? undefined : record.pid;
 }
 
-/** Every process in a process group, zombies included (a service's workers share its group). */
-function groupMembers(pgid: number): number[] {
-  return processes((_pid, stat) => Number(stat[2]) === pgid);
-}
-
-/** The pids whose /proc/<pid>/stat fields (after the name) pass the test. */
-function processes(test: (pid: number, stat: string[]) => boolean): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (test(Number(entry), stat.slice(stat.lastIndexOf(')') + 2).split(' '))) found.push(Number(entry));
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  return found;
-}
-
-function workingDirectory(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/cwd`);
-  } catch {
-    return undefined;
-  }
-}
-
 function isWithin(dir: string | undefined, home: string): boolean {
   return dir !== undefined && (dir === home || dir.startsWith(`${home}${path.sep}`));
-}
-
-function executable(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/exe`);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resident memory of a service: every process in its process group (PostgreSQL forks workers). */
-export function groupRssMb(pgid: number): number {
-  let kb = 0;
-  for (const pid of groupMembers(pgid)) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  return Math.round(kb / 1024);
 }
 
 /**
@@ -165,14 +106,6 @@ async function awaitLeftovers(service: Service, ctx: StackContext): Promise<void
     throw new StackError(service.name, `processes ${left.join(', ')} of its previous run (group ${previous.pid}) do not end`, ctx.logFile(service.name));
   const zombies = leftovers();
   if (zombies.length > 0) ctx.progress(`${service.name}: ${zombies.join(', ')} of its previous run ended but no parent has reaped them; starting anyway`);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    return /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 export async function probeOnce(service: Service, ctx: StackContext): Promise<string | undefined> {
