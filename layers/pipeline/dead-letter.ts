@@ -64,7 +64,10 @@ export async function acceptOrDeadLetter<S extends DeadLetterSource, T>(
   let firstReason: string | undefined;
   for (const source of sources) {
     try {
-      accepted.push(await accept(source));
+      const result = accept(source);
+      // Awaited only when it is a promise: every stage's accept is synchronous, and an await per
+      // record let other invocations run between a batch's records, so the batch lived longer.
+      accepted.push(result instanceof Promise ? await result : result);
     } catch (err) {
       if (!isRecordFault(err)) throw err;
       dead.push(deadLetter(source, invocation, err));
