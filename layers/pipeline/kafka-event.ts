@@ -76,7 +76,10 @@ class StageRecord<V> implements KafkaRecordIn<V> {
     this.key = consumed.key ?? null;
   }
 
-  /** On demand: Powertools decodes every header of a record when its headers are read (3 % of transform's and sink's CPU), and no stage reads them today. */
+  /**
+   * On demand: Powertools decodes every header of a record when its headers are read (3 % of
+   * transform's and sink's CPU), and no stage reads them today.
+   */
   get headers(): Record<string, string> {
     return Object.assign({}, ...(this.consumed.headers ?? [])) as Record<string, string>;
   }
