@@ -10,7 +10,8 @@ const SCRIPT = `
 const { Worker } = require('node:worker_threads');
 require('node:fs').readFile(__filename, () => {}); // starts libuv's pool, as the sls process does early
 setTimeout(() => {
-  const worker = new Worker('let x = 0; for (let i = 0; i < 3e8; i++) x += Math.sqrt(i); require("node:worker_threads").parentPort.postMessage(x);', { eval: true });
+  // The worker stays alive after its answer: a thread that ended is gone from /proc before it is read.
+  const worker = new Worker('let x = 0; for (let i = 0; i < 3e8; i++) x += Math.sqrt(i); require("node:worker_threads").parentPort.postMessage(x); setInterval(() => {}, 60000);', { eval: true });
   const keep = [];
   for (let i = 0; i < 3e6; i++) { keep.push({ a: String(i).repeat(8), b: [i, i + 1] }); if (keep.length > 200000) keep.length = 0; }
   worker.once('message', () => process.stdout.write('done\\n'));
