@@ -1,19 +1,37 @@
 /**
  * What the stack's supervisor reads of its processes in /proc: a pid's start time (so a reused pid
  * is never taken for ours), process groups and their memory, a process' executable and working
- * directory, zombies.
+ * directory, zombies. The benchmark reads its CPU and memory figures through the same parsers.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
-export function procStart(pid: number): string | undefined {
+/**
+ * The fields of /proc/<pid>/stat (or a thread's, /proc/<pid>/task/<tid>/stat) after the command,
+ * which may hold spaces and parentheses: index 0 is the state, 11 and 12 utime and stime. Undefined
+ * when the process is gone.
+ */
+export function statFields(file: string): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return afterName[19];
+    const stat = readFileSync(file, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** A `Vm…: N kB` field of /proc/<pid>/status in bytes; 0 when the process is gone. */
+export function statusField(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
+export function procStart(pid: number): string | undefined {
+  return statFields(`/proc/${pid}/stat`)?.[19];
 }
 
 /** Every process in a process group, zombies included (a service's workers share its group). */
@@ -26,12 +44,9 @@ export function processes(test: (pid: number, stat: string[]) => boolean): numbe
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (test(Number(entry), stat.slice(stat.lastIndexOf(')') + 2).split(' '))) found.push(Number(entry));
-    } catch {
-      /* the process ended meanwhile */
-    }
+    // A process that ended meanwhile has no fields.
+    const stat = statFields(`/proc/${entry}/stat`);
+    if (stat && test(Number(entry), stat)) found.push(Number(entry));
   }
   return found;
 }
@@ -54,21 +69,11 @@ export function executable(pid: number): string | undefined {
 
 /** Resident memory of a service: every process in its process group (PostgreSQL forks workers). */
 export function groupRssMb(pgid: number): number {
-  let kb = 0;
-  for (const pid of groupMembers(pgid)) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  return Math.round(kb / 1024);
+  let bytes = 0;
+  for (const pid of groupMembers(pgid)) bytes += statusField(pid, 'VmRSS');
+  return Math.round(bytes / 1024 ** 2);
 }
 
 export function isZombie(pid: number): boolean {
-  try {
-    return /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
+  return statFields(`/proc/${pid}/stat`)?.[0] === 'Z';
 }

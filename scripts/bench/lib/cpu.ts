@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { statFields } from '../../stack/proc';
 import { childPids } from './proc';
 
 /** Clock ticks per second, the unit of /proc/<pid>/stat's times. */
@@ -25,14 +26,8 @@ export interface ProcStat {
 
 /** A process' or a thread's times: /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat; undefined when it is gone. */
 export function readStat(file: string): ProcStat | undefined {
-  try {
-    const text = readFileSync(file, 'utf8');
-    // The command (field 2) may hold spaces and parentheses: fields are counted after its last ")".
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
-  } catch {
-    return undefined;
-  }
+  const fields = statFields(file);
+  return fields && { own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
 }
 
 /**

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { portAnswers, startOffline } from '../../pipeline/offline';
-import { childPids, commandOf, statusField } from './proc';
+import { statusField } from '../../stack/proc';
+import { childPids, commandOf } from './proc';
 
 export interface OfflineOptions {
   root: string;

@@ -1,17 +1,7 @@
-/** Reading processes from Linux's /proc: the benchmark's memory and CPU figures come from here. */
+/** Reading processes from Linux's /proc for the benchmark (the stat and status parsers are scripts/stack/proc.ts'). */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** A `Vm…: N kB` field of /proc/<pid>/status in bytes; 0 when the process is gone. */
-export function statusField(pid: number, field: string): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** The direct children of a process (of every one of its threads). */
 export function childPids(pid: number): number[] {

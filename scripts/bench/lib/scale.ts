@@ -7,7 +7,7 @@
  */
 import type { Admin } from 'kafkajs';
 import { treeSeconds } from './cpu';
-import { statusField } from './proc';
+import { statusField } from '../../stack/proc';
 import { table } from './stats';
 import { committedOffsets, endOffsets, type Offsets } from './readers';
 
