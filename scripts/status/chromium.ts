@@ -53,14 +53,23 @@ export interface Browser {
 export async function launchChromium(progress?: (m: string) => void): Promise<Browser> {
   const executablePath = await ensureChromium(progress);
   const profile = mkdtempSync(path.join(os.tmpdir(), 'tributary-chromium-'));
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
   // launchPersistentContext takes the profile directory itself (Playwright refuses --user-data-dir in args).
-  const context = await chromium.launchPersistentContext(profile, { executablePath, args: FLAGS, headless: true, viewport: { width: 1440, height: 1000 } });
+  const context = await chromium
+    .launchPersistentContext(profile, { executablePath, args: FLAGS, headless: true, viewport: { width: 1440, height: 1000 } })
+    .catch((err: unknown) => {
+      removeProfile();
+      throw err;
+    });
   return {
     context,
     profile,
     close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        removeProfile();
+      }
     },
   };
 }

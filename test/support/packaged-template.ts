@@ -4,7 +4,7 @@
  * configuration of `sls print`, or the refusal it exited with.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -43,13 +43,18 @@ export function sls(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SlsRun
   });
 }
 
-/** `sls package` into a fresh folder; the template's path and content. */
+/** `sls package` into a fresh folder (the caller removes it; removed here when packaging fails); the template's path and content. */
 export async function packageTemplate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ dir: string; file: string; template: Template }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-package-'));
-  const run = await sls(['package', ...args, '--package', dir], env);
-  if (run.code !== 0) throw new Error(`sls package ${args.join(' ')} failed (exit ${run.code}):\n${run.output}`);
-  const file = path.join(dir, 'cloudformation-template-update-stack.json');
-  return { dir, file, template: JSON.parse(readFileSync(file, 'utf8')) as Template };
+  try {
+    const run = await sls(['package', ...args, '--package', dir], env);
+    if (run.code !== 0) throw new Error(`sls package ${args.join(' ')} failed (exit ${run.code}):\n${run.output}`);
+    const file = path.join(dir, 'cloudformation-template-update-stack.json');
+    return { dir, file, template: JSON.parse(readFileSync(file, 'utf8')) as Template };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 /** `sls print`: the configuration with every variable resolved. */

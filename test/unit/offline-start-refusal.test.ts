@@ -5,7 +5,7 @@
  * the refusal and then hung on serverless-esbuild's build contexts and file watchers. The
  * refusal comes before any connection, so no stack is needed.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startOffline } from '../../scripts/pipeline/offline';
@@ -15,8 +15,11 @@ const GLUE_REGISTRY = 'arn:aws:glue:us-east-1:123456789012:registry/users';
 const PROPERTY =
   'resources.extensions.TransformEventSourceMappingKafkaUsersraw.Properties.SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaRegistryURI';
 
+const dir = mkdtempSync(path.join(tmpdir(), 'offline-refusal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 it('exits with code 1 and names the property when a mapping points at a registry it cannot reach offline', async () => {
-  const logFile = path.join(mkdtempSync(path.join(tmpdir(), 'offline-refusal-')), 'functions.log');
+  const logFile = path.join(dir, 'functions.log');
   const started = startOffline({ root, env: { SCHEMA_REGISTRY_URL: GLUE_REGISTRY, FETCH_SCHEDULE_ENABLED: 'false' }, logFile });
   const failure = await started.then(
     async (offline) => {

@@ -16,7 +16,6 @@ import { committedOffsets, config, deliveries, eventually, json, mappingStatus, 
 
 const dir = mkdtempSync(path.join(tmpdir(), 'offline-kafka-failures-'));
 const metricsFile = path.join(dir, 'metrics.json');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { run, kafka, admin, producer, offline } = useFixture({
   topics: {
     ...{ stuck: 1, 'stuck-non-native': 1, 'dlq-source': 1, dlq: 1, capped: 1, 'capped-dlq': 1, bisect: 1, 'bisect-dlq': 1 },
@@ -25,6 +24,8 @@ const { run, kafka, admin, producer, offline } = useFixture({
   consumers: ['stuck', 'stuckNonNative', 'dlq', 'capped', 'bisect', 'partial', 'malformed', 'timesOut'],
   params: { metricsFile },
 });
+// After the fixture's afterAll: sls offline writes the metrics file (making its folder again) until it stops.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The AWS failure document a destination message carries, and the one record in its payload. */
 const failure = (message: { value: Buffer | null } | undefined) => JSON.parse(String(message?.value)) as FailureDocument;
