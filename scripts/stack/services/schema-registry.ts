@@ -31,29 +31,43 @@ const LAYOUT = ['quarkus-run.jar', 'lib', 'app', 'quarkus'];
 
 /**
  * Unpacks the distribution once per archive into .stack/opt/schema-registry/apicurio-<version>,
- * and removes the trees of other versions (an older .stack keeps its 3.0 tree otherwise).
+ * and removes the trees of other versions (an older .stack keeps its 3.0 tree otherwise). A tree
+ * another stack home beside this one already unpacked from the same archive (.stack for
+ * .stack-secure) is hard-linked instead: the same files, ~250 MB of disk once, not twice. The tree
+ * is only read at run time; what the JVM writes (its class-data archive) lives beside it.
  */
 async function unpack(ctx: StackContext, archive: string): Promise<string> {
   const version = /apicurio-registry-app-(.+)-all\.tar\.gz$/.exec(archive)?.[1];
   if (!version) throw new StackError(NAME, `${POM} resolved ${archive}, not an apicurio-registry-app-<version>-all.tar.gz`);
   const opt = ctx.optDir(NAME);
-  const home = path.join(opt, `apicurio-${version}`);
+  const tree = `apicurio-${version}`;
+  const home = path.join(opt, tree);
   for (const entry of readdirSync(opt)) {
-    if (entry.startsWith('apicurio-') && entry !== path.basename(home)) {
+    if (entry.startsWith('apicurio-') && entry !== tree && !entry.startsWith(`${tree}.`)) {
       ctx.progress(`${NAME}: removing ${entry} from ${path.relative(ctx.root, opt)} (replaced by Apicurio ${version}; the schemas stay in PostgreSQL)`);
       rmSync(path.join(opt, entry), { recursive: true, force: true });
     }
   }
-  const marker = path.join(home, '.unpacked');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === archive && LAYOUT.every((f) => existsSync(path.join(home, f)))) return home;
+  if (unpackedFrom(home, archive)) {
+    dropClassDataArchives(home);
+    return home;
+  }
 
-  ctx.progress(`${NAME}: unpacking Apicurio Registry ${version} (once)`);
   // Leftovers of an interrupted unpack are removed; the finished tree appears by one rename.
   for (const entry of readdirSync(opt)) if (entry.startsWith('.unpack-')) rmSync(path.join(opt, entry), { recursive: true, force: true });
   const staging = path.join(opt, `.unpack-${process.pid}`);
-  mkdirSync(staging, { recursive: true });
+  const twin = siblingHomes(ctx)
+    .map((other) => path.join(other, 'opt', NAME, tree))
+    .find((other) => unpackedFrom(other, archive));
   try {
-    await run('tar', ['-xzf', archive, '-C', staging], { maxBuffer: 16 * 1024 * 1024 });
+    if (twin) {
+      await run('cp', ['-al', twin, staging]);
+      dropClassDataArchives(staging);
+    } else {
+      ctx.progress(`${NAME}: unpacking Apicurio Registry ${version} (once)`);
+      mkdirSync(staging, { recursive: true });
+      await run('tar', ['-xzf', archive, '-C', staging], { maxBuffer: 16 * 1024 * 1024 });
+    }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw new StackError(NAME, `cannot unpack ${archive}: ${(err as Error).message.split('\n')[0]} (delete it to download again)`);
@@ -63,10 +77,28 @@ async function unpack(ctx: StackContext, archive: string): Promise<string> {
     rmSync(staging, { recursive: true, force: true });
     throw new StackError(NAME, `${archive} lacks ${missing.join(', ')}: not the Quarkus layout this stack starts`);
   }
-  writeFileSync(path.join(staging, '.unpacked'), `${archive}\n`);
+  if (!twin) writeFileSync(path.join(staging, '.unpacked'), `${archive}\n`);
   rmSync(home, { recursive: true, force: true });
   renameSync(staging, home);
   return home;
+}
+
+/** A tree unpacked before the class-data archive moved beside it may still hold one (~70 MB each). */
+function dropClassDataArchives(tree: string): void {
+  for (const entry of readdirSync(tree)) if (entry.endsWith('.jsa')) rmSync(path.join(tree, entry));
+}
+
+function unpackedFrom(home: string, archive: string): boolean {
+  const marker = path.join(home, '.unpacked');
+  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === archive && LAYOUT.every((f) => existsSync(path.join(home, f)));
+}
+
+/** The other stack homes in this one's folder (.stack, .stack-secure, …). */
+function siblingHomes(ctx: StackContext): string[] {
+  const parent = path.dirname(ctx.home);
+  return readdirSync(parent)
+    .map((entry) => path.join(parent, entry))
+    .filter((dir) => dir !== ctx.home && existsSync(path.join(dir, 'opt', NAME)));
 }
 
 function jdbcUrl(ctx: StackContext): string {
@@ -127,7 +159,7 @@ export const schemaRegistry: Service = {
         '-XX:+ExitOnOutOfMemoryError',
         // Class-data sharing halves the CPU the registry needs to start: the JVM records the
         // archive at the first exit and maps it afterwards, recording anew when the JVM changed.
-        `-XX:SharedArchiveFile=${path.join(home, `app-cds-java${java.major}.jsa`)}`,
+        `-XX:SharedArchiveFile=${home}.java${java.major}.jsa`,
         '-XX:+AutoCreateSharedArchive',
         '-Xlog:cds*=off',
         `-Djava.io.tmpdir=${ctx.dataDir(NAME)}`,
