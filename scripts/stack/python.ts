@@ -166,13 +166,14 @@ export async function pipInstallTarget(ctx: StackContext, requirement: string, p
  */
 export async function ensurePythonEnv(ctx: StackContext, name: string, requirementsFile: string, constraintsFile?: string): Promise<PythonEnv> {
   const home = path.join(ctx.optDir(name), 'venv');
-  const files = [requirementsFile, ...(constraintsFile ? [constraintsFile] : [])];
+  const pins: Pins = { requirements: requirementsFile, constraints: constraintsFile };
+  const files = pinFiles(pins);
   const stamp = path.join(home, '.tributary-installed');
   const wanted = hashOf(ctx, files);
   const env: PythonEnv = { home, python: path.join(home, 'bin', 'python'), bin: (n) => path.join(home, 'bin', n) };
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return env;
 
-  await withWheels(ctx, name, { requirements: requirementsFile, constraints: constraintsFile }, async (dir) => {
+  await withWheels(ctx, name, pins, async (dir) => {
     if (!existsSync(env.python)) {
       const python = await findPython(ctx);
       ctx.progress(`${name}: creating a Python virtual environment in ${path.relative(ctx.root, home)}`);
