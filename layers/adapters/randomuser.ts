@@ -54,7 +54,8 @@ export function buildUsersUrl(baseUrl: string, request: UsersRequest): string {
   return url.toString();
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
+/** The body as text, and its size in bytes (counted as it arrives: measuring the text again is a scan of megabytes). */
+async function readLimited(response: Response, maxBytes: number): Promise<{ text: string; bytes: number }> {
   const declared = Number(response.headers.get('content-length') ?? 'NaN');
   if (declared > maxBytes) {
     // Release the connection now: an unread body keeps the socket (and the sender) busy until the
@@ -62,7 +63,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
     await response.body?.cancel().catch(() => undefined);
     throw new RandomUserError(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`, 'too-large');
   }
-  if (!response.body) return '';
+  if (!response.body) return { text: '', bytes: 0 };
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = response.body.getReader();
@@ -76,7 +77,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { text: Buffer.concat(chunks, total).toString('utf8'), bytes: total };
 }
 
 async function attempt(url: string, config: Config['randomUser']): Promise<{ body: unknown; bytes: number }> {
@@ -89,8 +90,9 @@ async function attempt(url: string, config: Config['randomUser']): Promise<{ bod
     throw new RandomUserError(`request failed: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
   }
   let text: string;
+  let bytes: number;
   try {
-    text = await readLimited(response, config.maxResponseBytes);
+    ({ text, bytes } = await readLimited(response, config.maxResponseBytes));
   } catch (err) {
     if (err instanceof RandomUserError) throw err;
     const e = err as Error;
@@ -100,7 +102,7 @@ async function attempt(url: string, config: Config['randomUser']): Promise<{ bod
   if (response.status === 429) throw new RandomUserError(`rate limited (HTTP 429): ${text.slice(0, 200)}`, 'rate-limited', 429);
   if (!response.ok) throw new RandomUserError(`HTTP ${response.status}: ${text.slice(0, 200)}`, 'http', response.status);
   try {
-    return { body: JSON.parse(text) as unknown, bytes: Buffer.byteLength(text) };
+    return { body: JSON.parse(text) as unknown, bytes };
   } catch (err) {
     throw new RandomUserError(
       `body is not valid JSON (${text.length} chars, ends "${text.slice(-40)}"): ${(err as Error).message}`,
