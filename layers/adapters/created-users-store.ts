@@ -3,7 +3,7 @@
  * columns are the clean user's fields (its Avro schema) and the two the sink adds, so a field added
  * to the schema, the transform and a migration reaches the table with no change here.
  */
-import { concurrent, type Client } from 'cassandra-driver';
+import { concurrent, types, type Client } from 'cassandra-driver';
 import { cleanUserSchema } from '../domain/avro';
 import type { CleanUser } from '../domain/transform';
 import type { CreatedUsers, SinkRow } from '../pipeline/ports';
@@ -17,8 +17,12 @@ export function upsertStatement(table = 'created_users'): string {
   return `INSERT INTO ${table} (${CREATED_USERS_COLUMNS.join(', ')}) VALUES (${CREATED_USERS_COLUMNS.map(() => '?').join(', ')})`;
 }
 
+/**
+ * The key as the driver's Uuid: given as text, the driver parses it twice per write (once for the
+ * token-aware routing key, once for the statement's values), a regular expression each time.
+ */
 export function upsertParams(rows: readonly SinkRow[], now: Date): unknown[][] {
-  return rows.map(({ user, sourceOffset }) => [...USER_COLUMNS.map((c) => user[c]), sourceOffset, now]);
+  return rows.map(({ user, sourceOffset }) => [...USER_COLUMNS.map((c) => (c === 'id' ? types.Uuid.fromString(user.id) : user[c])), sourceOffset, now]);
 }
 
 const UPSERT = upsertStatement();
