@@ -3,7 +3,9 @@
  * --require`, main thread only). The first SIGUSR2 starts V8's sampling heap profiler, counting
  * objects the collector has already freed too (so the profile is what was allocated, not what
  * survived); the second stops it and writes <dir>/alloc-<pid>.heapprofile. The bench sends them
- * around its throughput phase. Written with type-only TypeScript, so Node's type stripping loads it.
+ * around its throughput phase. With TRIBUTARY_ALLOC_SURVIVORS=1 (`--alloc-survivors`) objects a
+ * young-generation collection freed are left out: the profile is what outlived one, what the
+ * collector copied. Written with type-only TypeScript, so Node's type stripping loads it.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -13,6 +15,7 @@ import { isMainThread } from 'node:worker_threads';
 /** One sample per 64 KiB allocated on average: ~0.5 M samples for 100k users, a few % of CPU. */
 const SAMPLING_INTERVAL_BYTES = 64 * 1024;
 const dir = process.env.TRIBUTARY_ALLOC_PROF;
+const survivorsOnly = process.env.TRIBUTARY_ALLOC_SURVIVORS === '1';
 
 if (isMainThread && dir) {
   const session = new Session();
@@ -24,7 +27,7 @@ if (isMainThread && dir) {
       session.post('HeapProfiler.startSampling', {
         samplingInterval: SAMPLING_INTERVAL_BYTES,
         includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMinorGC: !survivorsOnly,
       });
       return;
     }

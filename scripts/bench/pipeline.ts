@@ -16,7 +16,7 @@
  * database, a keyspace, topics and consumer groups: lib/sandbox.ts), dropped at the end.
  *
  *   npm run bench:pipeline [-- --users 100000 --warmup-users 10000 --fetch-concurrency 2 --paced-seconds 30 --paced-interval-ms 200 --seeds-sample 300 --api-latency-ms 100]
- *                          [-- --cpu-prof <dir> --alloc-prof <dir> --json <file> --node-flags="<flags for the sls process>" --skip-raw --skip-seeds]
+ *                          [-- --cpu-prof <dir> --alloc-prof <dir> [--alloc-survivors] --json <file> --node-flags="<flags for the sls process>" --skip-raw --skip-seeds]
  *
  * Timestamps, not polling, give the figures: fetch invocation start/end in this process; the
  * users.raw record timestamp (CreateTime: when publish produced it) and the users.clean one (when
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
         FETCH_SCHEDULE_ENABLED: 'false',
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
         ...(allocDir ? { TRIBUTARY_ALLOC_PROF: allocDir } : {}),
+        ...(options.allocSurvivors ? { TRIBUTARY_ALLOC_SURVIVORS: '1' } : {}),
       },
       extraArgs: options.inProcess && !configuredInProcess(path.join(service.dir, 'serverless.yml')) ? ['--useInProcess'] : [],
       nodeArgs: [
@@ -201,9 +202,9 @@ async function main(): Promise<void> {
       `${loadAtStart} at start, ${loadAfterPipeline} after the pipeline`,
     );
     const figures = measurements(throughputAnalysis, pacedAnalysis, raw, cpu, SLS_PROCESS, 'cassandra', stages, slsThreads, memory, per100k);
-    const allocationText = allocations ? ['', ...allocationLines(allocations, SLS_PROCESS)] : [];
+    const allocationText = allocations ? ['', ...allocationLines(allocations, SLS_PROCESS, options.allocSurvivors)] : [];
     process.stdout.write(`${text}\n\n${[...stageLines(figures, SLS_PROCESS), ...allocationText, '', ...scaleLines(per100k)].join('\n')}\n`);
-    const allocationFigures = allocations ? { allocations: allocationSummary(allocations) } : {};
+    const allocationFigures = allocations ? { allocations: { ...allocationSummary(allocations), survivorsOnly: options.allocSurvivors } } : {};
     if (options.json) writeFileSync(options.json, JSON.stringify({ ...summary, ...figures, ...allocationFigures }, null, 2));
   } finally {
     await offline?.stop().catch(() => undefined);

@@ -108,11 +108,13 @@ export function allocationSummary(profile: AllocationProfile): {
   };
 }
 
-export function allocationLines(profile: AllocationProfile, slsName: string): string[] {
+export function allocationLines(profile: AllocationProfile, slsName: string, survivorsOnly = false): string[] {
   const summary = allocationSummary(profile);
   const row = (name: string, kibPerUser: number, share: number): string[] => [name, `${(share * 100).toFixed(1)} %`, kibPerUser.toFixed(1)];
   return [
-    `${slsName}, ${summary.kibPerUser.toFixed(1)} KiB allocated per user, by part (sampling heap profile of the throughput phase, freed objects included):`,
+    survivorsOnly
+      ? `${slsName}, ${summary.kibPerUser.toFixed(1)} KiB per user outlived a young-generation collection, by part (sampling heap profile of the throughput phase, --alloc-survivors):`
+      : `${slsName}, ${summary.kibPerUser.toFixed(1)} KiB allocated per user, by part (sampling heap profile of the throughput phase, freed objects included):`,
     table([['part', 'share', 'KiB per user'], ...summary.byStage.map((p) => row(p.part, p.kibPerUser, p.share))]),
     'the functions that allocated most themselves:',
     table([['function', 'share', 'KiB per user'], ...summary.top.map((t) => row(t.frame, t.kibPerUser, t.share))]),

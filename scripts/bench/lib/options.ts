@@ -39,6 +39,8 @@ export interface Options {
   cpuProf: string | undefined;
   /** Directory for a sampling heap profile of the sls process over the throughput phase (--alloc-prof); none by default. */
   allocProf: string | undefined;
+  /** With --alloc-prof: only what outlived a young-generation collection (--alloc-survivors), what the collector copies. */
+  allocSurvivors: boolean;
   /** Node flags for the sls process after the project's own (FUNCTIONS_NODE_FLAGS), so a V8 flag given here wins: a flag's trade-off measured side by side. */
   nodeFlags: string[];
   json: string | undefined;
@@ -70,6 +72,7 @@ export function readOptions(): Options {
       'serverless-yml': { type: 'string' },
       'cpu-prof': { type: 'string' },
       'alloc-prof': { type: 'string' },
+      'alloc-survivors': { type: 'boolean', default: false },
       'node-flags': { type: 'string', default: '' },
       json: { type: 'string' },
     },
@@ -79,6 +82,7 @@ export function readOptions(): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
     return n;
   };
+  if (values['alloc-survivors'] && !values['alloc-prof']) throw new Error('--alloc-survivors needs --alloc-prof <dir>');
   return {
     users: int('users', values.users, PAGE_SIZE),
     warmupUsers: int('warmup-users', values['warmup-users'], 0),
@@ -97,6 +101,7 @@ export function readOptions(): Options {
     serverlessYml: values['serverless-yml'],
     cpuProf: values['cpu-prof'],
     allocProf: values['alloc-prof'],
+    allocSurvivors: values['alloc-survivors'],
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     json: values.json,
   };
