@@ -6,6 +6,20 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
+ * The shell line that sets its own timer slack (/proc/self/timerslack_ns, Linux ≥ 4.6) and execs
+ * its arguments: the program, and every thread it starts, inherit the slack. Silent where the file
+ * cannot be written (the program then runs with the default, 50 µs).
+ */
+export function timerSlackScript(slackNs: number): string {
+  return `{ echo ${slackNs} > /proc/self/timerslack_ns; } 2>/dev/null; exec "$0" "$@"`;
+}
+
+/** `command args` run through timerSlackScript. */
+export function withTimerSlack(slackNs: number, command: string, args: string[]): { command: string; args: string[] } {
+  return { command: '/bin/sh', args: ['-c', timerSlackScript(slackNs), command, ...args] };
+}
+
+/**
  * The fields of /proc/<pid>/stat (or a thread's, /proc/<pid>/task/<tid>/stat) after the command,
  * which may hold spaces and parentheses: index 0 is the state, 11 and 12 utime and stime. Undefined
  * when the process is gone.

@@ -14,6 +14,7 @@ import { createKafka } from '../../layers/adapters/kafka';
 import { createPool } from '../../layers/adapters/postgres';
 import { createContext } from '../../scripts/stack/context';
 import { StackError } from '../../scripts/stack/service';
+import { CASSANDRA_TIMER_SLACK_NS } from '../../scripts/stack/services/cassandra';
 import { postgres } from '../../scripts/stack/services/postgres';
 import { zookeeper } from '../../scripts/stack/services/zookeeper';
 import { up } from '../../scripts/stack/stack';
@@ -73,6 +74,14 @@ describe('native stack', () => {
     const subjects = await fetch(`${registry?.endpoint}/subjects`);
     expect(subjects.status).toBe(200);
     expect(Array.isArray(await subjects.json())).toBe(true);
+  });
+
+  it('runs every thread of Cassandra with its timer slack (CASSANDRA_TIMER_SLACK_NS)', async () => {
+    const pid = (await statusJson()).services.find((s) => s.name === 'cassandra')?.pid ?? 0;
+    // A thread's own file is /proc/<tid>/timerslack_ns; /proc/<pid>/task/<tid> has none.
+    const slacks = readdirSync(`/proc/${pid}/task`).map((tid) => readFileSync(`/proc/${tid}/timerslack_ns`, 'utf8').trim());
+    expect(slacks.length).toBeGreaterThan(20);
+    expect([...new Set(slacks)]).toEqual([String(CASSANDRA_TIMER_SLACK_NS)]);
   });
 
   it('a second up is a no-op that starts nothing', async () => {

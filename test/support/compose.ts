@@ -26,6 +26,7 @@ export interface Compose {
 
 export interface Service {
   image?: string;
+  entrypoint?: string | string[];
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: Array<string | number | JsonObject>;

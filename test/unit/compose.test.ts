@@ -12,6 +12,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { Topology } from '../../layers/config/topology';
 import { FUNCTIONS_V8_FLAGS, NODE22_FUNCTIONS_FLAGS } from '../../scripts/pipeline/offline';
+import { timerSlackScript } from '../../scripts/stack/proc';
+import { CASSANDRA_TIMER_SLACK_NS } from '../../scripts/stack/services/cassandra';
 import {
   type Compose,
   type Service,
@@ -538,6 +540,12 @@ describe('docker-compose.yml is wired to the manifest and layers/config', () => 
     expect(cassandraSettingProblems(unread)).toEqual([
       'cassandra: JVM_EXTRA_OPTS must set -Dcassandra.config.allow_system_properties=true, or Cassandra ignores the settings',
     ]);
+  });
+
+  it("runs the cassandra container with the native node's timer slack, then the image's own entrypoint", () => {
+    const cassandra = svc(compose, 'cassandra');
+    expect(cassandra.entrypoint).toEqual(['sh', '-c', timerSlackScript(CASSANDRA_TIMER_SLACK_NS), 'docker-entrypoint.sh']);
+    expect(cassandra.command).toEqual(['cassandra', '-f']);
   });
 
   it('points provision and functions at the containers with the variables layers/config reads', () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, errors } from 'cassandra-driver';
 import { writeIfChanged } from '../files';
+import { withTimerSlack } from '../proc';
 import { writeSecretFile } from '../secure/material';
 import { ensureCassandraRoles, SECURE_CASSANDRA_FLAGS, secureCassandraClient, secureCassandraYaml } from '../secure/cassandra';
 import { StackError, type Service, type StackContext } from '../service';
@@ -27,6 +28,17 @@ const STORAGE_PORT = 7000;
 const JMX_PORT = 7199;
 /** What SimpleSnitch (cassandra.yaml) reports; the driver must name the same local datacenter. */
 const DATACENTER = 'datacenter1';
+
+/**
+ * The node's threads wait for work by parking 10 µs to 1 ms at a time (Cassandra's shared executor
+ * pool spins so), and each wake-up is a timer the kernel fires within the thread's timer slack,
+ * 50 µs by default. At the pipeline's rate, between the sink's bursts, those wake-ups cost more than
+ * the writes: with a 1 ms slack a write in the sink's shape cost Cassandra 0.13–0.14 CPU ms instead
+ * of 0.19, a smooth stream 0.21 instead of 0.35–0.38, saturated writes the same (`npm run
+ * bench:cassandra-pacing`, docs/performance.md). A timed wait may end up to 1 ms late: the group
+ * commit's 15 ms window, a parked thread's next look for work (new work wakes it at once).
+ */
+export const CASSANDRA_TIMER_SLACK_NS = 1_000_000;
 
 const SETPRIV = '/usr/bin/setpriv';
 const CAP_SETPCAP = 8n;
@@ -238,8 +250,9 @@ export const cassandra: Service = {
     // JVM makes mlockall fail with a logged warning, as it does for any ordinary user.
     const dropIpcLock = hasCapability(CAP_IPC_LOCK) && hasCapability(CAP_SETPCAP) && existsSync(SETPRIV);
     return {
-      command: dropIpcLock ? SETPRIV : java.bin,
-      args: dropIpcLock ? ['--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--', java.bin, ...args] : args,
+      ...(dropIpcLock
+        ? withTimerSlack(CASSANDRA_TIMER_SLACK_NS, SETPRIV, ['--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--', java.bin, ...args])
+        : withTimerSlack(CASSANDRA_TIMER_SLACK_NS, java.bin, args)),
       // cassandra-env.sh: fewer glibc malloc arenas keeps native memory (RSS) down.
       env: { MALLOC_ARENA_MAX: '4' },
       cwd: ctx.optDir('cassandra'),
