@@ -2,6 +2,7 @@
  * What the stack's supervisor reads of its processes in /proc: a pid's start time (so a reused pid
  * is never taken for ours), process groups and their memory, a process' executable and working
  * directory, zombies. The benchmark reads its CPU and memory figures through the same parsers.
+ * Also how a service is started with a timer slack of its own (/proc/self/timerslack_ns).
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 

@@ -249,10 +249,11 @@ export const cassandra: Service = {
     // second, to prevent swapping a dev machine may not even have. Dropping the capability for the
     // JVM makes mlockall fail with a logged warning, as it does for any ordinary user.
     const dropIpcLock = hasCapability(CAP_IPC_LOCK) && hasCapability(CAP_SETPCAP) && existsSync(SETPRIV);
+    const [command, launchArgs]: [string, string[]] = dropIpcLock
+      ? [SETPRIV, ['--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--', java.bin, ...args]]
+      : [java.bin, args];
     return {
-      ...(dropIpcLock
-        ? withTimerSlack(CASSANDRA_TIMER_SLACK_NS, SETPRIV, ['--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--', java.bin, ...args])
-        : withTimerSlack(CASSANDRA_TIMER_SLACK_NS, java.bin, args)),
+      ...withTimerSlack(CASSANDRA_TIMER_SLACK_NS, command, launchArgs),
       // cassandra-env.sh: fewer glibc malloc arenas keeps native memory (RSS) down.
       env: { MALLOC_ARENA_MAX: '4' },
       cwd: ctx.optDir('cassandra'),
