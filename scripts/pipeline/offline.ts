@@ -53,10 +53,7 @@ function portAnswersOn(host: string, port: number): Promise<boolean> {
 /**
  * Node flags for the process all five functions run in (in-process), on the project's Node 22:
  * AsyncLocalStorage (the invocation store) without promise hooks, ~2 % of its CPU profile.
- * V8's default young generation (16 MB semi-spaces): 64 MB ones kept 128 MB committed for ~50 MB
- * used and cost ~80 MiB of peak RSS in a 100k bench:pipeline run, for no CPU per user it measured
- * (docs/performance.md). docker-compose.yml's functions service (node:22) sets the same through
- * NODE_OPTIONS.
+ * docker-compose.yml's functions service (node:22) sets the same through NODE_OPTIONS.
  */
 export const NODE22_FUNCTIONS_FLAGS = ['--experimental-async-context-frame'];
 
@@ -67,8 +64,14 @@ export const NODE22_FUNCTIONS_FLAGS = ['--experimental-async-context-frame'];
  * process' CPU, on two cores every service shares; alone, the main thread does the same work for
  * less than half that (five alternating 100k pairs: 0.217-0.259 CPU ms per user against
  * 0.247-0.313, docs/performance.md).
+ *
+ * Semi-spaces of 32 MB (V8's default is 16 without pointer compression): a batch in flight lives
+ * through a few young collections, each copying what is alive; twice the room halves the
+ * collections: the process' CPU per user lower in each of five alternating 100k pairs (0.202-0.216
+ * ms against 0.212-0.259), peak RSS the same (736-781 MiB against 729-915; docs/performance.md).
+ * 64 MB ones cut no more and cost 80-180 MiB of peak RSS.
  */
-export const FUNCTIONS_V8_FLAGS = ['--single-threaded-gc'];
+export const FUNCTIONS_V8_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'];
 
 /** What of those the running Node accepts: 24 and later refuse the first (it is their default), 20 lacks it. */
 export const FUNCTIONS_NODE_FLAGS = [...NODE22_FUNCTIONS_FLAGS.filter((flag) => process.allowedNodeEnvironmentFlags.has(flag)), ...FUNCTIONS_V8_FLAGS];
