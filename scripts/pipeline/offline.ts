@@ -58,8 +58,9 @@ function portAnswersOn(host: string, port: number): Promise<boolean> {
 export const NODE22_FUNCTIONS_FLAGS = ['--experimental-async-context-frame'];
 
 /**
- * V8 flags for the same process, on the command line only (NODE_OPTIONS refuses them; compose's
- * functions service gives them in its command). The collector on the JavaScript thread alone: its
+ * V8 flags for the same process, on the command line (NODE_OPTIONS refuses --single-threaded-gc,
+ * and the young generation's size stays beside it; compose's functions service gives them in its
+ * command). The collector on the JavaScript thread alone: its
  * parallel scavenges and concurrent marking kept V8's four helper threads at a quarter of the
  * process' CPU, on two cores every service shares; alone, the main thread does the same work for
  * less than half that (five alternating 100k pairs: 0.217-0.259 CPU ms per user against
